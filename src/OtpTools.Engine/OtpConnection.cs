@@ -1,0 +1,45 @@
+using System;
+using System.Net.Http;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Http;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools.Engine
+{
+    /// <summary>Everything a provider client needs for one call or bulk run.</summary>
+    public sealed class OtpConnection
+    {
+        public OtpConnection(ResolvedProvider provider, OtpCredential credential, HttpClient http, IOtpTrace? trace = null)
+        {
+            Provider = provider;
+            Credential = credential;
+            Http = http;
+            Trace = trace ?? NullTrace.Instance;
+        }
+
+        public ResolvedProvider Provider { get; }
+        public OtpCredential Credential { get; }
+        public HttpClient Http { get; }
+        public IOtpTrace Trace { get; }
+
+        /// <summary>The base URI with a documented path appended unchanged.</summary>
+        public Uri Endpoint(string documentedPath) =>
+            new Uri(Provider.BaseUri.AbsoluteUri.TrimEnd('/') + documentedPath);
+    }
+
+    /// <summary>A provider name resolved to its type and base URI.</summary>
+    public sealed class ResolvedProvider
+    {
+        public ResolvedProvider(string name, IOtpProviderType type, Uri baseUri)
+        {
+            Name = name;
+            Type = type;
+            BaseUri = baseUri;
+        }
+
+        /// <summary>The registration name, or the type name when used bare.</summary>
+        public string Name { get; }
+        public IOtpProviderType Type { get; }
+        public Uri BaseUri { get; }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OtpTools.Engine.Providers
+{
+    /// <summary>Sends one-time passcodes.</summary>
+    public interface IOtpCodeSender
+    {
+        /// <summary>Provider-specific Send-OtpCode parameters this provider accepts (beyond To, Code, Sender, Language).</summary>
+        IReadOnlyCollection<string> SendOptions { get; }
+
+        /// <summary>Checks the request against the documented limits; throws <see cref="OtpException"/> before any HTTP call.</summary>
+        PreparedSend Prepare(OtpSendRequest request);
+
+        /// <summary>Sends a prepared request; a provider failure is thrown as <see cref="OtpException"/>.</summary>
+        Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Reads the history of sent requests.</summary>
+    public interface IOtpHistoryReader
+    {
+        IOtpPager<OtpHistoryEntry> History(OtpHistoryQuery query);
+    }
+
+    /// <summary>Lists the regions a provider sends to.</summary>
+    public interface IOtpRegionReader
+    {
+        Task<IReadOnlyList<OtpRegion>> GetRegionsAsync(CancellationToken cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams a paged listing one page at a time, so a caller never holds more than one page.
+    /// </summary>
+    public interface IOtpPager<T>
+    {
+        /// <summary>The total the provider reports, once the first page has been read.</summary>
+        long? Total { get; }
+
+        /// <summary>The next page's items, or null when the listing (or the requested window) is done.</summary>
+        Task<IReadOnlyList<T>?> NextPageAsync(CancellationToken cancellationToken);
+    }
+
+    /// <summary>Which rows of a listing the caller wants (from -Skip, -First and -PageSize).</summary>
+    public class PageWindow
+    {
+        public long Skip { get; set; }
+        /// <summary>At most this many rows; null for all.</summary>
+        public long? Limit { get; set; }
+        public int PageSize { get; set; } = 1000;
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Linq;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools.Engine.Sending
+{
+    /// <summary>The one result of one input row, and the error behind it when it failed.</summary>
+    public sealed class SendOutcome
+    {
+        public SendOutcome(OtpSendResult result, OtpException? error)
+        {
+            Result = result;
+            Error = error;
+        }
+
+        public OtpSendResult Result { get; }
+        public OtpException? Error { get; }
+    }
+
+    /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
+    public sealed class OtpSendService
+    {
+        private readonly OtpConnection _connection;
+        private readonly IOtpCodeSender _sender;
+
+        public OtpSendService(OtpConnection connection, IOtpCodeSender sender)
+        {
+            _connection = connection;
+            _sender = sender;
+        }
+
+        /// <summary>Validates a row; throws <see cref="OtpException"/> naming the parameter, value and limit.</summary>
+        public PreparedSend Prepare(OtpSendRequest request)
+        {
+            foreach (var option in request.GivenOptions())
+            {
+                if (!_sender.SendOptions.Contains(option.Key))
+                    throw new OtpException("Validation.UnsupportedParameter", OtpErrorCategory.InvalidArgument,
+                        $"-{option.Key} does not apply to {_connection.Provider.Type.Name} provider '{_connection.Provider.Name}'" +
+                        $" ({_connection.Provider.Type.Name} takes: {Describe(_sender.SendOptions)}).")
+                    { ParameterName = option.Key, TargetValue = option.Value is string ? option.Value : option.Key };
+            }
+            return _sender.Prepare(request);
+        }
+
+        public async System.Threading.Tasks.Task<SendOutcome> SendAsync(PreparedSend prepared, System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                var result = await _sender.SendAsync(prepared, cancellationToken).ConfigureAwait(false);
+                Stamp(result, prepared.Request, prepared.Destination);
+                if (result.Attempts == 0) result.Attempts = 1;
+                return new SendOutcome(result, null);
+            }
+            catch (OtpException error)
+            {
+                if (error.Attempts == 0) error.Attempts = 1;
+                return Failed(prepared.Request, error, prepared.Destination);
+            }
+        }
+
+        /// <summary>A failed receipt for a row, with the error behind it.</summary>
+        public SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null)
+        {
+            error.Provider ??= _connection.Provider.Type.Name;
+            var result = new OtpSendResult
+            {
+                Success = false,
+                Status = "failed",
+                ErrorCode = error.ProviderCode,
+                ErrorId = error.ErrorId,
+                ErrorMessage = error.Message,
+                Attempts = error.Attempts,
+            };
+            Stamp(result, request, destination);
+            return new SendOutcome(result, error);
+        }
+
+        private void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
+        {
+            result.Position = request.Position;
+            result.Recipient = request.To;
+            result.Destination ??= destination;
+            result.Provider = _connection.Provider.Name;
+            result.ProviderType = _connection.Provider.Type.Name;
+            result.SentAt ??= result.Attempts > 0 || result.Success ? DateTimeOffset.UtcNow : (DateTimeOffset?)null;
+        }
+
+        private static string Describe(System.Collections.Generic.IReadOnlyCollection<string> options) =>
+            options.Count == 0 ? "none of the provider-specific parameters" : "-" + string.Join(", -", options);
+    }
+}

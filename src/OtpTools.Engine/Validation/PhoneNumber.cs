@@ -1,0 +1,71 @@
+using System;
+using PhoneNumbers;
+using LibPhoneNumber = PhoneNumbers.PhoneNumber;
+
+namespace OtpTools.Engine.Validation
+{
+    /// <summary>A recipient number parsed once and formatted as each provider wants it.</summary>
+    public sealed class PhoneNumber
+    {
+        private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+        private PhoneNumber(string e164, string regionCode, PhoneNumberType type)
+        {
+            E164 = e164;
+            RegionCode = regionCode;
+            Type = type;
+        }
+
+        /// <summary>+E.164, e.g. +13231112233 (OTP Blue, EngageLab).</summary>
+        public string E164 { get; }
+        /// <summary>E.164 digits without '+', e.g. 964750123456 (OTPIQ).</summary>
+        public string Digits => E164.Substring(1);
+        public string RegionCode { get; }
+        public PhoneNumberType Type { get; }
+
+        /// <summary>
+        /// True unless libphonenumber knows the number is not a mobile line. FIXED_LINE_OR_MOBILE (all of the US and
+        /// Canada) stays a mobile candidate.
+        /// </summary>
+        public bool MayBeMobile =>
+            Type == PhoneNumberType.MOBILE || Type == PhoneNumberType.FIXED_LINE_OR_MOBILE || Type == PhoneNumberType.UNKNOWN;
+
+        /// <summary>
+        /// Parses an international number. '+' is optional (CSV files often lose it); spaces, dashes, dots and
+        /// parentheses are ignored.
+        /// </summary>
+        public static PhoneNumber Parse(string? input, string parameter, string provider)
+        {
+            var text = (input ?? string.Empty).Trim();
+            if (text.Length == 0)
+                throw InputRules.Invalid("Validation.RecipientRequired", parameter, input,
+                    $"-{parameter} is required by {provider} and was empty.");
+            if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
+            if (!text.StartsWith("+", StringComparison.Ordinal)) text = "+" + text;
+
+            LibPhoneNumber parsed;
+            try
+            {
+                parsed = Util.Parse(text, null);
+            }
+            catch (NumberParseException)
+            {
+                throw NotANumber(input, parameter);
+            }
+            if (!Util.IsValidNumber(parsed)) throw NotANumber(input, parameter);
+            return new PhoneNumber(
+                Util.Format(parsed, PhoneNumberFormat.E164),
+                Util.GetRegionCodeForNumber(parsed) ?? "ZZ",
+                Util.GetNumberType(parsed));
+        }
+
+        public static bool LooksLikeEmail(string? input) =>
+            input != null && input.IndexOf('@') > 0 && input.IndexOf('@') == input.LastIndexOf('@');
+
+        private static OtpException NotANumber(string? input, string parameter) =>
+            InputRules.Invalid("Validation.InvalidPhoneNumber", parameter, input,
+                $"-{parameter} '{input}' is not a valid international phone number; use E.164 such as +13231112233.");
+
+        public override string ToString() => E164;
+    }
+}

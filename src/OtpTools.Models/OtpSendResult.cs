@@ -1,0 +1,33 @@
+using System;
+
+namespace OtpTools
+{
+    /// <summary>The receipt of one Send-OtpCode input: exactly one per input row, failed or not.</summary>
+    public sealed class OtpSendResult
+    {
+        /// <summary>1-based position of the input row in this pipeline run; joins a receipt back to its input.</summary>
+        public int Position { get; set; }
+        /// <summary>The recipient exactly as it was given.</summary>
+        public string? Recipient { get; set; }
+        /// <summary>The recipient as sent to the provider (+E.164, digits, or an e-mail address).</summary>
+        public string? Destination { get; set; }
+        public bool Success { get; set; }
+        public string? Status { get; set; }
+        public string? Provider { get; set; }
+        public string? ProviderType { get; set; }
+        public string? MessageId { get; set; }
+        public string? Channel { get; set; }
+        public string? ErrorCode { get; set; }
+        public string? ErrorId { get; set; }
+        public string? ErrorMessage { get; set; }
+        public string? Message { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
+        public decimal? Cost { get; set; }
+        public decimal? RemainingCredit { get; set; }
+        public string? Currency { get; set; }
+        public bool? CanCover { get; set; }
+        public string? PaymentType { get; set; }
+        /// <summary>HTTP attempts made for this row (0 when rejected before any call).</summary>
+        public int Attempts { get; set; }
+    }
+}

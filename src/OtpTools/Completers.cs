@@ -1,0 +1,51 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools
+{
+    /// <summary>Shared matching and quoting for every completer (SecretManagement's VaultNameCompleter pattern).</summary>
+    internal static class Completions
+    {
+        public static IEnumerable<CompletionResult> Matching(IEnumerable<string> candidates, string? wordToComplete)
+        {
+            var pattern = WildcardPattern.Get((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            return candidates.Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(pattern.IsMatch)
+                .OrderBy(c => c, StringComparer.OrdinalIgnoreCase)
+                .Select(c => new CompletionResult(Quote(c), c, CompletionResultType.ParameterValue, c));
+        }
+
+        private static string Quote(string value) =>
+            value.Any(c => char.IsWhiteSpace(c) || "'\"`$(){};,&|@#".IndexOf(c) >= 0) ? "'" + value.Replace("'", "''") + "'" : value;
+    }
+
+    /// <summary>Completes -Provider with provider types (and, once registered, provider names).</summary>
+    public sealed class ProviderNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completions.Matching(ProviderCatalog.All.Select(t => t.Name), wordToComplete);
+    }
+
+    /// <summary>
+    /// Completes a parameter with the values the chosen provider documents (-Language, -Channel, -Status...);
+    /// with no -Provider yet, the values of every provider that has the parameter.
+    /// </summary>
+    public sealed class ProviderValueCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var chosen = fakeBoundParameters["Provider"] as string;
+            var type = ProviderCatalog.Find(chosen);
+            var types = type != null ? new[] { type } : ProviderCatalog.All.ToArray();
+            var values = types.SelectMany(t => t.ParameterValues.TryGetValue(parameterName, out var v) ? v : Array.Empty<string>());
+            return Completions.Matching(values, wordToComplete);
+        }
+    }
+}

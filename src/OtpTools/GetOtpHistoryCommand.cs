@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+using OtpTools.Engine;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools
+{
+    /// <summary>Streams the provider's request history, page after page; -First stops paging early.</summary>
+    [Cmdlet(VerbsCommon.Get, "OtpHistory", SupportsPaging = true)]
+    [OutputType(typeof(OtpHistoryEntry))]
+    public sealed class GetOtpHistoryCommand : OtpCmdlet
+    {
+        /// <summary>First day to include (date part only). Default: 30 days before -To.</summary>
+        [Parameter(Position = 0)]
+        public DateTime? From { get; set; }
+
+        /// <summary>Last day to include (date part only). Default: today (UTC).</summary>
+        [Parameter(Position = 1)]
+        public DateTime? To { get; set; }
+
+        /// <summary>Rows fetched per HTTP call.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int PageSize { get; set; } = 1000;
+
+        protected override void ProcessRecord()
+        {
+            Connect<IOtpHistoryReader>(out var reader);
+            var to = (To ?? DateTime.UtcNow).Date;
+            var query = new OtpHistoryQuery { From = (From ?? to.AddDays(-30)).Date, To = to, PageSize = PageSize };
+            ApplyPaging(query);
+            IOtpPager<OtpHistoryEntry> pager;
+            try
+            {
+                pager = reader.History(query);
+            }
+            catch (OtpException invalid)
+            {
+                ThrowOtpError(invalid, invalid.TargetValue);
+                return;
+            }
+            StreamPages(pager);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using OtpTools.Engine;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Http;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools
+{
+    /// <summary>
+    /// Base of every API cmdlet: resolves -Provider and its credential once per run, cancels calls on Ctrl+C,
+    /// writes engine trace lines on the pipeline thread, and turns engine errors into ErrorRecords.
+    /// </summary>
+    public abstract class OtpCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly ConcurrentQueue<TraceLine> _traceLines = new ConcurrentQueue<TraceLine>();
+        private OtpCredential? _credential;
+
+        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string? Provider { get; set; }
+
+        /// <summary>The provider's API key.</summary>
+        [Parameter]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>A key pair as a credential: EngageLab's dev_key (user name) and dev_secret (password).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        protected CancellationToken Cancellation => _cancellation.Token;
+
+        protected override void StopProcessing() => _cancellation.Cancel();
+
+        /// <summary>
+        /// Resolves the provider, checks it can do what this cmdlet needs, and finds its credential.
+        /// Failures here are terminating: no row could succeed without them.
+        /// </summary>
+        protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class
+        {
+            try
+            {
+                var provider = ProviderResolver.Resolve(Provider);
+                if (!ProviderCatalog.Supports<TCapability>(provider.Type))
+                    throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
+                        $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
+                        $"providers; '{provider.Name}' is {provider.Type.Name}.")
+                    { ParameterName = "Provider", TargetValue = Provider };
+                _credential = ResolveCredential(provider);
+                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
+                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines));
+                client = (TCapability)provider.Type.CreateClient(connection);
+                return connection;
+            }
+            catch (OtpException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, Provider));
+                throw; // not reached
+            }
+        }
+
+        private OtpCredential ResolveCredential(ResolvedProvider provider)
+        {
+            if (provider.Type.CredentialKind == CredentialKind.KeyPair)
+            {
+                if (Credential != null)
+                    return OtpCredential.FromKeyPair(OtpCredential.ToSecure(Credential.UserName), Credential.Password, "-Credential");
+            }
+            else
+            {
+                if (ApiKey != null) return OtpCredential.FromApiKey(ApiKey, "-ApiKey");
+                if (Credential != null) return OtpCredential.FromApiKey(Credential.Password, "-Credential (password)");
+            }
+            return EnvironmentCredentials.Find(provider)
+                   ?? throw new OtpException("Credential.NotFound", OtpErrorCategory.AuthenticationError,
+                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}.")
+                   { ParameterName = provider.Type.CredentialKind == CredentialKind.KeyPair ? "Credential" : "ApiKey" };
+        }
+
+        /// <summary>
+        /// Waits for an engine call on the pipeline thread, writing its trace lines as they come.
+        /// Ctrl+C cancels the call and stops the pipeline.
+        /// </summary>
+        protected T Await<T>(Task<T> task)
+        {
+            try
+            {
+                while (!task.Wait(50)) FlushTrace();
+            }
+            catch (AggregateException)
+            {
+                // Observed below through GetResult, which unwraps it.
+            }
+            FlushTrace();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected void FlushTrace()
+        {
+            while (_traceLines.TryDequeue(out var line))
+            {
+                var text = _credential?.Redact(line.Text) ?? line.Text;
+                if (line.IsDebug) WriteDebug(text);
+                else WriteVerbose(text);
+            }
+        }
+
+        protected ErrorRecord ToErrorRecord(OtpException error, object? input)
+        {
+            var category = Enum.TryParse<ErrorCategory>(error.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
+            var message = _credential?.Redact(error.Message) ?? error.Message;
+            var record = new ErrorRecord(new OtpToolsException(message, error), error.ErrorId, category, error.TargetValue ?? input)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            };
+            if (error.RecommendedAction != null) record.ErrorDetails.RecommendedAction = error.RecommendedAction;
+            if (error.TargetValue != null || error.ParameterName != null)
+                record.CategoryInfo.TargetName = error.ParameterName ?? record.CategoryInfo.TargetName;
+            return record;
+        }
+
+        protected void WriteOtpError(OtpException error, object? input) => WriteError(ToErrorRecord(error, input));
+
+        protected void ThrowOtpError(OtpException error, object? input) => ThrowTerminatingError(ToErrorRecord(error, input));
+
+        protected override void EndProcessing() => FlushTrace();
+
+        /// <summary>Turns -First/-Skip into the window a provider pages through.</summary>
+        protected void ApplyPaging(PageWindow window)
+        {
+            window.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
+            if (PagingParameters.First != ulong.MaxValue) window.Limit = (long)Math.Min(PagingParameters.First, long.MaxValue);
+            // Ask for no more rows than -First wants.
+            if (window.Limit is long limit && limit > 0 && limit < window.PageSize) window.PageSize = (int)limit;
+        }
+
+        /// <summary>Writes a listing page by page, holding one page at a time; -IncludeTotalCount from the first page.</summary>
+        protected void StreamPages<T>(IOtpPager<T> pager)
+        {
+            var totalPending = PagingParameters.IncludeTotalCount;
+            while (true)
+            {
+                IReadOnlyList<T>? page;
+                try
+                {
+                    page = Await(pager.NextPageAsync(Cancellation));
+                }
+                catch (OtpException error)
+                {
+                    ThrowOtpError(error, null);
+                    return;
+                }
+                if (totalPending)
+                {
+                    WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.Total == null ? 0.0 : 1.0));
+                    totalPending = false;
+                }
+                if (page == null) return;
+                foreach (var row in page) WriteObject(row);
+            }
+        }
+
+        private readonly struct TraceLine
+        {
+            public TraceLine(bool isDebug, string text)
+            {
+                IsDebug = isDebug;
+                Text = text;
+            }
+
+            public bool IsDebug { get; }
+            public string Text { get; }
+        }
+
+        /// <summary>Engine trace lines, queued from any thread.</summary>
+        private sealed class QueueTrace : IOtpTrace
+        {
+            private readonly ConcurrentQueue<TraceLine> _queue;
+            public QueueTrace(ConcurrentQueue<TraceLine> queue) => _queue = queue;
+            public void Verbose(string message) => _queue.Enqueue(new TraceLine(false, message));
+            public void Debug(string message) => _queue.Enqueue(new TraceLine(true, message));
+        }
+    }
+}
