@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OtpTools.Sandbox.Providers.OtpBlue;
+
+namespace OtpTools.Sandbox
+{
+    /// <summary>One provider API served under its own path prefix.</summary>
+    public interface ISandboxProvider
+    {
+        /// <summary>Path prefix without slashes, e.g. "otpblue".</summary>
+        string Prefix { get; }
+        void Map(IEndpointRouteBuilder routes);
+    }
+
+    /// <summary>
+    /// The loopback server emulating all four provider APIs exactly as documented. Tests start it in-process on port 0.
+    /// </summary>
+    public sealed class SandboxServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly ConcurrentDictionary<string, int> _requests = new ConcurrentDictionary<string, int>();
+
+        private SandboxServer(WebApplication app)
+        {
+            _app = app;
+            Configure();
+        }
+
+        public Uri BaseUri { get; private set; } = null!;
+        public OtpBlueSandbox OtpBlue { get; } = new OtpBlueSandbox();
+        public SandboxFaults Faults { get; } = new SandboxFaults();
+
+        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue };
+
+        /// <summary>The base URI a client uses for one provider, e.g. http://127.0.0.1:5080/otpblue.</summary>
+        public string UriFor(string prefix) => BaseUri.AbsoluteUri.TrimEnd('/') + "/" + prefix;
+
+        /// <summary>HTTP requests received under a prefix (every request, faulted or not).</summary>
+        public int RequestCount(string prefix) => _requests.TryGetValue(prefix, out var n) ? n : 0;
+
+        public int TotalRequests => _requests.Values.Sum();
+
+        public static async Task<SandboxServer> StartAsync(int port = 0, string host = "127.0.0.1")
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://{host}:{port}");
+            var server = new SandboxServer(builder.Build());
+            await server._app.StartAsync().ConfigureAwait(false);
+            var address = server._app.Services.GetRequiredService<IServer>().Features
+                .Get<IServerAddressesFeature>()!.Addresses.First();
+            server.BaseUri = new Uri(address);
+            return server;
+        }
+
+        private void Configure()
+        {
+            _app.Use(async (context, next) =>
+            {
+                var prefix = context.Request.Path.Value?.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+                _requests.AddOrUpdate(prefix, 1, (_, n) => n + 1);
+                await Faults.ApplyAsync(prefix, context, next).ConfigureAwait(false);
+            });
+            foreach (var provider in Providers)
+                provider.Map(_app.MapGroup("/" + provider.Prefix));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Module.Tests
+{
+    [Collection(ModuleCollection.Name)]
+    public sealed class OtpBlueReadTests
+    {
+        // A date window of its own, far from the rows other tests send today.
+        private static readonly DateTime SeedFrom = new DateTime(2025, 11, 1);
+        private static readonly DateTime SeedTo = new DateTime(2025, 11, 30);
+        private const int Seeded = 2600;
+        private readonly ModuleFixture _m;
+
+        public OtpBlueReadTests(ModuleFixture fixture)
+        {
+            _m = fixture;
+            _m.Sandbox.OtpBlue.SeedHistory(Seeded, SeedFrom, SeedTo);
+        }
+
+        private static Dictionary<string, object?> Vars() => ModuleFixture.OtpBlueKey();
+
+        [Fact]
+        public void History_streams_every_seeded_row_page_after_page_as_typed_entries()
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 1000 -ApiKey $key", Vars());
+            Assert.Empty(run.Errors);
+            var rows = run.Objects<OtpHistoryEntry>().ToList();
+            Assert.Equal(Seeded, rows.Count);
+            Assert.Equal(Seeded, rows.Select(r => r.Id).Distinct().Count());
+            Assert.Equal(3, _m.Sandbox.RequestCount("otpblue") - before);
+            var expected = _m.Sandbox.OtpBlue.SeededRow(1234);
+            var row = rows[1234];
+            Assert.Equal(expected.Id, row.Id);
+            Assert.Equal(expected.Contact, row.Contact);
+            Assert.Equal(new DateTimeOffset(expected.CreateDate, TimeSpan.Zero), row.CreateDate);
+            Assert.Equal(TimeSpan.Zero, row.CreateDate.Offset);
+            Assert.Equal(expected.ErrorCode, row.ErrorCode);
+            Assert.Equal("OtpBlue", row.Provider);
+        }
+
+        [Fact]
+        public void First_and_Skip_return_exactly_the_window_across_a_page_boundary()
+        {
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 1000 -Skip 995 -First 10 -ApiKey $key", Vars());
+            Assert.Empty(run.Errors);
+            var ids = run.Objects<OtpHistoryEntry>().Select(r => r.Id).ToList();
+            Assert.Equal(Enumerable.Range(995, 10).Select(i => _m.Sandbox.OtpBlue.SeededRow(i).Id), ids);
+        }
+
+        [Fact]
+        public void Skip_past_the_last_page_boundary_returns_the_tail()
+        {
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -Skip 2590 -ApiKey $key", Vars());
+            Assert.Equal(Enumerable.Range(2590, 10).Select(i => _m.Sandbox.OtpBlue.SeededRow(i).Id),
+                run.Objects<OtpHistoryEntry>().Select(r => r.Id));
+        }
+
+        [Fact]
+        public void First_stops_paging_early_with_a_single_small_request()
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -First 3 -ApiKey $key", Vars());
+            Assert.Equal(3, run.Objects<OtpHistoryEntry>().Count());
+            Assert.Equal(1, _m.Sandbox.RequestCount("otpblue") - before);
+        }
+
+        [Fact]
+        public void IncludeTotalCount_reports_the_providers_count_first()
+        {
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -First 2 -IncludeTotalCount -ApiKey $key", Vars());
+            Assert.Equal((ulong)Seeded, run.Output[0].BaseObject);
+            Assert.Equal(2, run.Objects<OtpHistoryEntry>().Count());
+        }
+
+        [Fact]
+        public void A_date_window_returns_only_its_days()
+        {
+            var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-10 -To 2025-11-10 -ApiKey $key", Vars());
+            var rows = run.Objects<OtpHistoryEntry>().ToList();
+            Assert.NotEmpty(rows);
+            Assert.True(rows.Count < Seeded / 20);
+            Assert.All(rows, r => Assert.Equal(new DateTime(2025, 11, 10), r.CreateDate.UtcDateTime.Date));
+        }
+
+        [Fact]
+        public void Sent_codes_appear_in_history_with_their_status_and_error_code()
+        {
+            var run = _m.Run(@"
+                $null = Send-OtpCode -Provider OtpBlue -To $noImessage -Code 4242 -ApiKey $key -ErrorAction SilentlyContinue
+                $today = [datetime]::UtcNow.Date
+                Get-OtpHistory -Provider OtpBlue -From $today -To $today -ApiKey $key | Where-Object Contact -eq $noImessage",
+                new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.OtpBlue), ["noImessage"] = Sandbox.Providers.OtpBlue.OtpBlueScenarios.NoIMessage });
+            var row = run.Objects<OtpHistoryEntry>().Last();
+            Assert.Equal("failed", row.Status);
+            Assert.Equal(150, row.ErrorCode);
+        }
+
+        [Fact]
+        public void Reversed_dates_are_rejected_before_any_http_call()
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var error = _m.RunTerminating("Get-OtpHistory -Provider OtpBlue -From 2025-12-01 -To 2025-11-01 -ApiKey $key", Vars());
+            Assert.Equal(before, _m.Sandbox.RequestCount("otpblue"));
+            
+            Assert.Equal("Validation.DateRangeReversed,OtpTools.GetOtpHistoryCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Contains("2025-12-01", error.ToString());
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1001)]
+        public void Page_size_outside_1_to_1000_is_rejected_before_any_http_call(int size)
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var error = _m.RunTerminating($"Get-OtpHistory -Provider OtpBlue -PageSize {size} -ApiKey $key", Vars());
+            Assert.Equal(before, _m.Sandbox.RequestCount("otpblue"));
+            
+            Assert.StartsWith("ParameterArgumentValidationError", error.FullyQualifiedErrorId);
+            Assert.Contains(size.ToString(), error.ToString());
+        }
+
+        [Fact]
+        public void Regions_are_typed_objects_with_name_and_iso_code()
+        {
+            var run = _m.Run("Get-OtpRegion -Provider OtpBlue -ApiKey $key", Vars());
+            Assert.Empty(run.Errors);
+            var regions = run.Objects<OtpRegion>().ToList();
+            Assert.Contains(regions, r => r.Code == "US" && r.Name == "United States of America");
+            Assert.Contains(regions, r => r.Code == "NZ");
+            Assert.DoesNotContain(regions, r => r.Code == "CN" || r.Code == "AR");
+            Assert.All(regions, r => Assert.Matches("^[A-Z]{2}$", r.Code));
+        }
+
+        [Fact]
+        public void Regions_with_a_wrong_key_is_a_terminating_authentication_error()
+        {
+            var error = _m.RunTerminating("Get-OtpRegion -Provider OtpBlue -ApiKey $key",
+                new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure("wrong") });
+            Assert.Equal("OtpBlue.InvalidApiKey,OtpTools.GetOtpRegionCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        }
+    }
+}
