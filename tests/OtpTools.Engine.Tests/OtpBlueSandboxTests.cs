@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Http;
+using OtpTools.Engine.Providers;
+using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Engine.Sending;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Engine.Tests
+{
+    /// <summary>The sandbox answers exactly as the OTP Blue v1.1 document says, and the engine reads every answer.</summary>
+    public sealed class OtpBlueSandboxTests : IClassFixture<SandboxFixture>
+    {
+        private readonly SandboxFixture _f;
+        public OtpBlueSandboxTests(SandboxFixture fixture) => _f = fixture;
+
+        private string SendUrl => _f.Sandbox.UriFor("otpblue") + OtpBlueClient.SendPath;
+
+        private async Task<(HttpStatusCode Status, JsonElement Body)> PostRaw(string json, string? key = SandboxKeys.OtpBlue)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, SendUrl) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            if (key != null) request.Headers.TryAddWithoutValidation("Authorization", key);
+            using var response = await _f.Raw.SendAsync(request);
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return (response.StatusCode, body);
+        }
+
+        public static IEnumerable<object?[]> RawFailures() => new[]
+        {
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\"}", null, 1110 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\"}", "wrong-key", 1250 },
+            new object?[] { "not json", SandboxKeys.OtpBlue, 100 },
+            new object?[] { "{\"code\":\"1\"}", SandboxKeys.OtpBlue, 1205 },
+            new object?[] { "{\"contact\":\"+61412345678\"}", SandboxKeys.OtpBlue, 1205 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"  \"}", SandboxKeys.OtpBlue, 1210 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":123}", SandboxKeys.OtpBlue, 1210 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"12345678901\"}", SandboxKeys.OtpBlue, 1215 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"sender\":\"\"}", SandboxKeys.OtpBlue, 1220 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"sender\":\"ABCDEFGHIJKLMNOPQ\"}", SandboxKeys.OtpBlue, 1225 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"language\":\"eng\"}", SandboxKeys.OtpBlue, 1230 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"language\":\"ko\"}", SandboxKeys.OtpBlue, 1160 },
+            new object?[] { "{\"contact\":\"call me\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1600 },
+            new object?[] { "{\"contact\":\"+13231112233\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1800 },
+            new object?[] { "{\"contact\":\"+8613800138000\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1155 },
+            new object?[] { "{\"contact\":\"+5491123456789\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1155 },
+            new object?[] { "{\"contact\":\"+442071234567\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1900 },
+        };
+
+        [Theory]
+        [MemberData(nameof(RawFailures))]
+        public async Task Sandbox_rejects_what_the_document_rejects_with_its_code_as_a_400_failure_body(string json, string? key, int code)
+        {
+            var (status, body) = await PostRaw(json, key);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal(code, body.GetProperty("code").GetInt32());
+            Assert.Equal("failed", body.GetProperty("status").GetString());
+            Assert.False(body.GetProperty("success").GetBoolean());
+            Assert.False(string.IsNullOrEmpty(body.GetProperty("message").GetString()));
+        }
+
+        [Fact]
+        public async Task Sandbox_success_body_has_the_documented_fields()
+        {
+            var (status, body) = await PostRaw("{\"contact\":\"+61412345678\",\"code\":\"111-222\",\"sender\":\"ClientName\"}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("Request has been accepted and sent", body.GetProperty("message").GetString());
+            Assert.True(Guid.TryParse(body.GetProperty("message_id").GetString(), out _));
+            Assert.Equal("+61412345678", body.GetProperty("recipient").GetString());
+            Assert.Equal("delivered", body.GetProperty("status").GetString());
+            Assert.True(body.GetProperty("success").GetBoolean());
+        }
+
+        [Fact]
+        public async Task Sandbox_accepts_the_documented_get_form_with_apikey_in_the_query()
+        {
+            var url = SendUrl + "?apikey=" + SandboxKeys.OtpBlue + "&contact=61412345678&code=111222&sender=ClientName";
+            using var response = await _f.Raw.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"recipient\":\"+61412345678\"", await response.Content.ReadAsStringAsync());
+        }
+
+        [Fact]
+        public void Error_table_has_a_distinct_error_id_for_each_of_the_19_documented_codes()
+        {
+            var doc = File.ReadAllText(Path.Combine(RepoFiles.SharedDocs, "otpblue-api-v1.1.md"));
+            var section = doc.Substring(doc.IndexOf("### Error codes", StringComparison.Ordinal));
+            section = section.Substring(0, section.IndexOf("# 2.", StringComparison.Ordinal));
+            var documented = Regex.Matches(section, @"`(\d+)`").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+            Assert.Equal(18, documented.Count);
+            Assert.Equal(documented.OrderBy(c => c), OtpBlueErrors.Table.Keys.OrderBy(c => c));
+            Assert.Equal(OtpBlueErrors.Table.Count, OtpBlueErrors.Table.Values.Select(e => e.ErrorId).Distinct().Count());
+            Assert.All(OtpBlueErrors.Table.Values, e => Assert.StartsWith("OtpBlue.", e.ErrorId));
+        }
+
+        [Theory]
+        [MemberData(nameof(RawFailures))]
+        public async Task Engine_reads_each_failure_answer_into_its_error_id(string json, string? key, int code)
+        {
+            _ = json;
+            _ = key;
+            // The engine's own checks stop these inputs, so feed the sandbox's raw answer through the error table.
+            var (_, body) = await PostRaw(json, key);
+            var error = OtpBlueErrors.ToException(body.GetProperty("code").GetInt32(), body.GetProperty("message").GetString(), 400);
+            Assert.Equal(OtpBlueErrors.Table[code].ErrorId, error.ErrorId);
+            Assert.Equal(code.ToString(), error.ProviderCode);
+            Assert.Contains(code.ToString(), error.Message);
+        }
+
+        [Fact]
+        public async Task Engine_send_to_a_scenario_recipient_returns_failed_outcome_with_the_providers_message()
+        {
+            var service = Service(out _);
+            var prepared = service.Prepare(new OtpSendRequest { Position = 7, To = Sandbox.Providers.OtpBlue.OtpBlueScenarios.OptedOut, Code = "1" });
+            var outcome = await service.SendAsync(prepared, CancellationToken.None);
+            Assert.False(outcome.Result.Success);
+            Assert.Equal(7, outcome.Result.Position);
+            Assert.Equal("OtpBlue.RecipientOptedOut", outcome.Error!.ErrorId);
+            Assert.Equal(400, outcome.Error.HttpStatus);
+            Assert.False(outcome.Error.MayHaveBeenDelivered);
+        }
+
+        [Fact]
+        public async Task Engine_maps_an_html_error_page_to_unexpected_response_not_a_parse_exception()
+        {
+            _f.Sandbox.Faults.Inject("otpblue", FaultKind.HtmlErrorPage, times: 1);
+            var service = Service(out _);
+            var outcome = await service.SendAsync(service.Prepare(new OtpSendRequest { To = "+61412345678", Code = "1" }), CancellationToken.None);
+            Assert.Equal("Http.UnexpectedResponse", outcome.Error!.ErrorId);
+            Assert.Equal(502, outcome.Error.HttpStatus);
+        }
+
+        [Fact]
+        public async Task Engine_history_pager_reads_a_window_that_starts_mid_page()
+        {
+            _f.Sandbox.OtpBlue.SeedHistory(250, new DateTime(2024, 1, 1), new DateTime(2024, 1, 31));
+            Service(out var client);
+            var pager = client.History(new OtpHistoryQuery { From = new DateTime(2024, 1, 1), To = new DateTime(2024, 1, 31), PageSize = 100, Skip = 150, Limit = 70 });
+            var rows = new List<OtpHistoryEntry>();
+            for (var page = await pager.NextPageAsync(CancellationToken.None); page != null; page = await pager.NextPageAsync(CancellationToken.None))
+                rows.AddRange(page);
+            Assert.Equal(Enumerable.Range(150, 70).Select(i => _f.Sandbox.OtpBlue.SeededRow(i).Id), rows.Select(r => r.Id));
+            Assert.Equal(250, pager.Total);
+        }
+
+        private OtpSendService Service(out OtpBlueClient client)
+        {
+            var type = new OtpBlueProviderType();
+            var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
+            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Raw);
+            client = (OtpBlueClient)type.CreateClient(connection);
+            return new OtpSendService(connection, client);
+        }
+    }
+
+    internal static class RepoFiles
+    {
+        public static string Root
+        {
+            get
+            {
+                var dir = new DirectoryInfo(AppContext.BaseDirectory);
+                while (dir != null && !File.Exists(Path.Combine(dir.FullName, "OtpTools.sln"))) dir = dir.Parent;
+                return dir!.FullName;
+            }
+        }
+
+        /// <summary>The provider documents beside the repository (../shared/provider-docs).</summary>
+        public static string SharedDocs => Path.Combine(Root, "..", "shared", "provider-docs");
+    }
+}

@@ -1,0 +1,41 @@
+using OtpTools.Engine.Validation;
+using Xunit;
+
+namespace OtpTools.Engine.Tests
+{
+    public sealed class PhoneNumberTests
+    {
+        [Theory]
+        [InlineData("+61 412 345 678", "+61412345678", "61412345678", "AU")]
+        [InlineData("0061412345678", "+61412345678", "61412345678", "AU")]
+        [InlineData("13232000150", "+13232000150", "13232000150", "US")]
+        [InlineData("+1 (323) 200-0150", "+13232000150", "13232000150", "US")]
+        public void A_number_is_parsed_once_and_formatted_for_each_provider(string input, string e164, string digits, string region)
+        {
+            var phone = PhoneNumber.Parse(input, "To", "Test");
+            Assert.Equal(e164, phone.E164);
+            Assert.Equal(digits, phone.Digits);
+            Assert.Equal(region, phone.RegionCode);
+        }
+
+        [Fact]
+        public void A_number_libphonenumber_calls_fixed_line_or_mobile_is_a_mobile_candidate()
+        {
+            Assert.True(PhoneNumber.Parse("+14165550199", "To", "Test").MayBeMobile);
+            Assert.False(PhoneNumber.Parse("+442071234567", "To", "Test").MayBeMobile);
+        }
+
+        [Theory]
+        [InlineData("+13231112233")]
+        [InlineData("+12")]
+        [InlineData("abc")]
+        [InlineData("+999123456789")]
+        public void Impossible_numbers_are_rejected_with_the_parameter_and_value(string input)
+        {
+            var error = Assert.Throws<OtpException>(() => PhoneNumber.Parse(input, "To", "Test"));
+            Assert.Equal("Validation.InvalidPhoneNumber", error.ErrorId);
+            Assert.Equal("To", error.ParameterName);
+            Assert.Equal(input, error.TargetValue);
+        }
+    }
+}
