@@ -17,8 +17,6 @@ Console.WriteLine($"Sandbox on {sandbox.BaseUri}; importing {manifest}");
 var key = new SecureString();
 foreach (var c in SandboxKeys.OtpBlue) key.AppendChar(c);
 
-// Plain text in logs and pipes; colours in a terminal.
-if (Console.IsOutputRedirected) PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
 var state = InitialSessionState.CreateDefault2();
 state.ImportPSModule(new[] { manifest });
 using var runspace = RunspaceFactory.CreateRunspace(new ConsoleHost(), state);

@@ -1,0 +1,76 @@
+<#
+.SYNOPSIS
+    Builds, tests, documents, packages and demonstrates OtpTools. Plain PowerShell; needs only the .NET SDK
+    (and Pester 5 / platyPS for the tasks that use them).
+.EXAMPLE
+    ./build.ps1                       # Build
+.EXAMPLE
+    ./build.ps1 -Task Test            # dotnet tests, then Pester
+.EXAMPLE
+    ./build.ps1 -Task Demo            # start the sandbox, import the module, run demo/demo.ps1
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean')]
+    [string[]] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$moduleFolder = Join-Path $root 'out/OtpTools'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    Write-Host "> dotnet $($Arguments -join ' ')" -ForegroundColor Cyan
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build { Invoke-Dotnet build (Join-Path $root 'OtpTools.sln') -c $Configuration }
+
+function Invoke-Pester5 {
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) { throw 'Pester 5 is required: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser' }
+    Import-Module $pester
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.Exit = $false
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $result = Invoke-Pester -Configuration $config
+    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $port = 5080
+    $sandbox = Start-Process dotnet -ArgumentList @('run', '--project', (Join-Path $root 'src/OtpTools.Sandbox'), '-c', $Configuration, '--no-build', '--', '--port', $port) -PassThru -NoNewWindow
+    try {
+        $uri = "http://127.0.0.1:$port"
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while ($true) {
+            try { $null = Invoke-WebRequest "$uri/otpblue/imsg/api/v1/otp/available-regions/" -SkipHttpErrorCheck -TimeoutSec 2; break }
+            catch { if ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start on $uri" }; Start-Sleep -Milliseconds 300 }
+        }
+        Import-Module (Join-Path $moduleFolder 'OtpTools.psd1') -Force
+        $key = ConvertTo-SecureString 'sbx-otpblue-7f3c9a1e5d2b48c6' -AsPlainText -Force   # the sandbox's test key
+        & (Join-Path $root 'demo/demo.ps1') -SandboxUri $uri -OtpBlueKey $key
+    }
+    finally {
+        Stop-Process -Id $sandbox.Id -ErrorAction SilentlyContinue
+    }
+}
+
+foreach ($name in $Task) {
+    Write-Host "== $name ==" -ForegroundColor Green
+    switch ($name) {
+        'Build'  { Invoke-Build }
+        'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration; Invoke-Pester5 }
+        'Pester' { Invoke-Build; Invoke-Pester5 }
+        'Demo'   { Invoke-Demo }
+        'Clean'  { Invoke-Dotnet clean (Join-Path $root 'OtpTools.sln') -c $Configuration; Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction SilentlyContinue }
+    }
+}
