@@ -9,13 +9,20 @@ namespace OtpTools.Engine
     /// <summary>Everything a provider client needs for one call or bulk run.</summary>
     public sealed class OtpConnection
     {
-        public OtpConnection(ResolvedProvider provider, OtpCredential credential, HttpClient http, IOtpTrace? trace = null)
+        public OtpConnection(ResolvedProvider provider, OtpCredential credential, HttpClient http, IOtpTrace? trace = null,
+            OtpCallOptions? options = null)
         {
             Provider = provider;
             Credential = credential;
             Http = http;
             Trace = trace ?? NullTrace.Instance;
+            Options = options ?? new OtpCallOptions();
+            Retry = new RetryPolicy(this);
         }
+
+        public OtpCallOptions Options { get; }
+        /// <summary>Runs a call with the retries this connection's options allow.</summary>
+        public RetryPolicy Retry { get; }
 
         public ResolvedProvider Provider { get; }
         public OtpCredential Credential { get; }
@@ -25,6 +32,18 @@ namespace OtpTools.Engine
         /// <summary>The base URI with a documented path appended unchanged.</summary>
         public Uri Endpoint(string documentedPath) =>
             new Uri(Provider.BaseUri.AbsoluteUri.TrimEnd('/') + documentedPath);
+    }
+
+    /// <summary>Per-call limits: -MaxRetry, -TimeoutSec.</summary>
+    public sealed class OtpCallOptions
+    {
+        public int MaxRetry { get; set; } = 3;
+        /// <summary>Per HTTP attempt.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>First backoff step; later ones double, with jitter.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+        /// <summary>A provider asking to wait longer than this is not waited for: the row fails saying when to retry.</summary>
+        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
     }
 
     /// <summary>A provider name resolved to its type and base URI.</summary>

@@ -58,6 +58,8 @@ namespace OtpTools.Engine
         public TimeSpan? RetryAfter { get; set; }
         /// <summary>True when the request may have reached the provider (a resend could deliver a second code).</summary>
         public bool MayHaveBeenDelivered { get; set; }
+        /// <summary>True when resending cannot deliver a second code and may succeed (429, 503, not sent, no capacity, any GET).</summary>
+        public bool SafeToRetry { get; set; }
         public int Attempts { get; set; }
     }
 }

@@ -14,7 +14,7 @@ namespace OtpTools
             Connect<IOtpRegionReader>(out var reader);
             try
             {
-                foreach (var region in Await(reader.GetRegionsAsync(Cancellation))) WriteObject(region);
+                foreach (var region in Call(reader.GetRegionsAsync)) WriteObject(region);
             }
             catch (OtpException error)
             {

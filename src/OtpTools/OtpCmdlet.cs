@@ -36,7 +36,22 @@ namespace OtpTools
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>Retries of a call that failed in a way resending cannot turn into a second code.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; } = 3;
+
+        /// <summary>Seconds to wait for each HTTP answer.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 30;
+
         protected CancellationToken Cancellation => _cancellation.Token;
+
+        /// <summary>Stops in-flight calls, e.g. when -ErrorAction Stop ends the run.</summary>
+        protected void CancelPending() => _cancellation.Cancel();
+
+        private OtpConnection? _connection;
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
@@ -56,8 +71,10 @@ namespace OtpTools
                     { ParameterName = "Provider", TargetValue = Provider };
                 _credential = ResolveCredential(provider);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
-                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines));
+                var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines), options);
                 client = (TCapability)provider.Type.CreateClient(connection);
+                _connection = connection;
                 return connection;
             }
             catch (OtpException e)
@@ -110,6 +127,10 @@ namespace OtpTools
             }
         }
 
+        /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>
+        protected T Call<T>(Func<CancellationToken, Task<T>> call) =>
+            Await(_connection!.Retry.ExecuteAsync(call, null, Cancellation));
+
         protected void FlushTrace()
         {
             while (_traceLines.TryDequeue(out var line))
@@ -158,7 +179,7 @@ namespace OtpTools
                 IReadOnlyList<T>? page;
                 try
                 {
-                    page = Await(pager.NextPageAsync(Cancellation));
+                    page = Call(pager.NextPageAsync);
                 }
                 catch (OtpException error)
                 {

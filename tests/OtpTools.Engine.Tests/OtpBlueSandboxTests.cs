@@ -131,13 +131,15 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
-        public async Task Engine_maps_an_html_error_page_to_unexpected_response_not_a_parse_exception()
+        public async Task Engine_maps_an_html_error_page_to_a_server_error_that_says_the_code_may_have_arrived()
         {
             _f.Sandbox.Faults.Inject("otpblue", FaultKind.HtmlErrorPage, times: 1);
             var service = Service(out _);
             var outcome = await service.SendAsync(service.Prepare(new OtpSendRequest { To = "+61412345678", Code = "1" }), CancellationToken.None);
-            Assert.Equal("Http.UnexpectedResponse", outcome.Error!.ErrorId);
+            Assert.Equal("Http.ServerError", outcome.Error!.ErrorId);
             Assert.Equal(502, outcome.Error.HttpStatus);
+            Assert.Equal("unknown", outcome.Result.Status);
+            Assert.Equal(1, outcome.Result.Attempts);
         }
 
         [Fact]

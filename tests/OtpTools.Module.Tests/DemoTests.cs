@@ -23,7 +23,8 @@ namespace OtpTools.Module.Tests
             });
             Assert.Null(run.Terminating);
             Assert.Empty(run.Errors);
-            var receipt = run.Objects<OtpSendResult>().ToList();
+            // Results stream in completion order; Position joins them back to the input.
+            var receipt = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.Equal(new[] { 1, 2, 3, 4 }, receipt.Select(r => r.Position));
             Assert.Equal(new[] { true, false, false, true }, receipt.Select(r => r.Success));
             Assert.Equal("OtpBlue.NoIMessage", receipt[1].ErrorId);

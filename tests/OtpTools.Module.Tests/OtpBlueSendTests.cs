@@ -28,7 +28,7 @@ namespace OtpTools.Module.Tests
                 $rows | Send-OtpCode -Provider OtpBlue -ApiKey $key", ModuleFixture.OtpBlueKey());
 
             Assert.Empty(run.Errors);
-            var results = run.Objects<OtpSendResult>().ToList();
+            var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.Equal(new[] { 1, 2, 3, 4, 5 }, results.Select(r => r.Position));
             Assert.All(results, r => Assert.True(r.Success));
             Assert.All(results, r => Assert.Equal("delivered", r.Status));
@@ -39,9 +39,9 @@ namespace OtpTools.Module.Tests
             Assert.Equal("+13232000001", results[3].Destination);
             var delivered = _m.Sandbox.OtpBlue.Deliveries.Skip(before).ToList();
             Assert.Equal(5, delivered.Count);
-            Assert.Equal("Contoso", delivered[1].Sender);
-            Assert.Equal("de", delivered[2].Language);
-            Assert.Equal(results.Select(r => r.MessageId), delivered.Select(d => d.Id));
+            Assert.Equal(results.Select(r => r.MessageId).OrderBy(x => x), delivered.Select(d => d.Id).OrderBy(x => x));
+            Assert.Equal("Contoso", delivered.Single(d => d.Id == results[1].MessageId).Sender);
+            Assert.Equal("de", delivered.Single(d => d.Id == results[2].MessageId).Language);
         }
 
         [Fact]
@@ -74,7 +74,7 @@ namespace OtpTools.Module.Tests
         public void Provider_failure_yields_failed_result_and_non_terminating_error(string recipient, string code, string errorId, ErrorCategory category)
         {
             var run = _m.Run(@"
-                $r = Send-OtpCode -Provider OtpBlue -To $to -Code 123456 -ApiKey $key -ErrorVariable failures -ErrorAction SilentlyContinue
+                $r = Send-OtpCode -Provider OtpBlue -To $to -Code 123456 -ApiKey $key -MaxRetry 2 -ErrorVariable failures -ErrorAction SilentlyContinue
                 $r
                 $failures.Count
                 'still running'",
@@ -86,7 +86,8 @@ namespace OtpTools.Module.Tests
             Assert.Equal("failed", result.Status);
             Assert.Equal(code, result.ErrorCode);
             Assert.Equal(errorId, result.ErrorId);
-            Assert.Equal(1, result.Attempts);
+            // Only "no capacity" is retried: nothing was delivered and a later attempt may succeed.
+            Assert.Equal(code == "720" ? 3 : 1, result.Attempts);
             Assert.Contains(code, result.ErrorMessage);
             Assert.Equal(1, run.Output[1].BaseObject);
             Assert.Equal("still running", run.Output[2].BaseObject);
@@ -113,6 +114,7 @@ namespace OtpTools.Module.Tests
         [Fact]
         public void ErrorAction_Stop_writes_the_receipt_then_stops_at_the_first_failure()
         {
+            var before = _m.Sandbox.OtpBlue.Deliveries.Count;
             var run = _m.Run(@"
                 $out = [System.Collections.Generic.List[object]]::new()
                 try {
@@ -123,6 +125,8 @@ namespace OtpTools.Module.Tests
                 new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.OtpBlue), ["noImessage"] = OtpBlueScenarios.NoIMessage });
             Assert.Equal("caught OtpBlue.NoIMessage,OtpTools.SendOtpCodeCommand", run.Output[0].BaseObject);
             Assert.Equal(2, run.Output[1].BaseObject);
+            // The row after the failure was never sent.
+            Assert.Equal(1, _m.Sandbox.OtpBlue.Deliveries.Count - before);
         }
 
         public static IEnumerable<object[]> BadInput() => new[]

@@ -44,7 +44,7 @@ namespace OtpTools.Module.Tests
         /// <summary>A terminating error that ended the script, if any.</summary>
         public Exception? Terminating { get; set; }
 
-        public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
+        public IEnumerable<T> Objects<T>() => Output.Select(o => o?.BaseObject).OfType<T>();
 
         public object? Prop(PSObject obj, string name) => obj.Properties[name]?.Value;
 

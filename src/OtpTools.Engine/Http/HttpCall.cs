@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,22 +13,39 @@ namespace OtpTools.Engine.Http
     /// <summary>What came back from one HTTP call.</summary>
     public sealed class HttpAnswer
     {
-        public HttpAnswer(int status, string body, string? mediaType, HttpResponseHeaders headers)
+        public HttpAnswer(HttpMethod method, int status, string body, string? mediaType, HttpResponseHeaders headers)
         {
+            Method = method;
             Status = status;
             Body = body;
             MediaType = mediaType;
             Headers = headers;
         }
 
+        public HttpMethod Method { get; }
         public int Status { get; }
         public string Body { get; }
         public string? MediaType { get; }
         public HttpResponseHeaders Headers { get; }
         public bool IsSuccess => Status >= 200 && Status < 300;
+
+        /// <summary>Retry-After as a delay, whether the provider sent seconds or an HTTP date.</summary>
+        public TimeSpan? RetryAfter
+        {
+            get
+            {
+                var header = Headers.RetryAfter;
+                if (header?.Delta is TimeSpan delta) return delta;
+                if (header?.Date is DateTimeOffset date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
+                return null;
+            }
+        }
     }
 
-    /// <summary>Sends one request: timing, redacted trace lines, and transport failures as <see cref="OtpException"/>.</summary>
+    /// <summary>
+    /// Sends one request: timing, redacted trace lines, a per-attempt timeout, and transport failures as
+    /// <see cref="OtpException"/> that say whether the request may have reached the provider.
+    /// </summary>
     public static class HttpCall
     {
         public static HttpRequestMessage Json(HttpMethod method, Uri uri, string json) =>
@@ -38,63 +57,109 @@ namespace OtpTools.Engine.Http
             var provider = connection.Provider.Name;
             var trace = connection.Trace;
             var url = Redaction.Url(request.RequestUri!);
+            var isGet = request.Method == HttpMethod.Get;
+            var call = $"{provider} {request.Method} {url}";
             if (request.Content != null)
-                trace.Debug($"{provider} {request.Method} {url} request body: " +
-                            Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
+                trace.Debug($"{call} request body: " + Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
             request.Headers.Accept.ParseAdd("application/json");
 
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(connection.Options.Timeout);
             var watch = Stopwatch.StartNew();
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
             try
             {
-                response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                     .ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                trace.Verbose($"{provider} {request.Method} {url} -> cancelled after {watch.ElapsedMilliseconds} ms");
-                throw;
-            }
-            catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException)
-            {
-                trace.Verbose($"{provider} {request.Method} {url} -> failed after {watch.ElapsedMilliseconds} ms: {e.GetBaseException().Message}");
-                throw new OtpException("Http.ConnectionFailed", OtpErrorCategory.ConnectionError,
-                    $"{provider}: the call to {url} failed: {e.GetBaseException().Message}", e)
-                { Provider = provider, MayHaveBeenDelivered = request.Method != HttpMethod.Get };
-            }
-
-            using (response)
-            {
                 string body;
-                try
-                {
-                    body = response.Content == null ? string.Empty
-                        : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
-                                          (e is HttpRequestException || e is System.IO.IOException || e is OperationCanceledException))
-                {
-                    trace.Verbose($"{provider} {request.Method} {url} -> {(int)response.StatusCode}, body cut off after {watch.ElapsedMilliseconds} ms");
-                    throw new OtpException("Http.ResponseTruncated", OtpErrorCategory.ProtocolError,
-                        $"{provider}: the answer from {url} was cut off ({e.GetBaseException().Message}).", e)
-                    { Provider = provider, HttpStatus = (int)response.StatusCode, MayHaveBeenDelivered = true };
-                }
-
+                // ReadAsStringAsync has no token on netstandard2.0: disposing the response ends a stalled read.
+                using (timeout.Token.Register(() => response.Dispose()))
+                    body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                trace.Verbose($"{provider} {request.Method} {url} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms");
-                trace.Debug($"{provider} {request.Method} {url} response body: {Redaction.Body(body)}");
-                return new HttpAnswer(status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
+                trace.Verbose($"{call} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms");
+                trace.Debug($"{call} response body: {Redaction.Body(body)}");
+                return new HttpAnswer(request.Method, status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
+            {
+                trace.Verbose($"{call} -> cancelled after {watch.ElapsedMilliseconds} ms");
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (Exception e) when (timeout.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
+            {
+                trace.Verbose($"{call} -> no answer within {connection.Options.Timeout.TotalSeconds:0.#} s");
+                throw new OtpException("Http.Timeout", OtpErrorCategory.OperationTimeout,
+                    $"{provider}: no answer from {url} within {connection.Options.Timeout.TotalSeconds:0.#} s (-TimeoutSec)." +
+                    (isGet ? "" : " The code may have been delivered."))
+                { Provider = provider, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
+            }
+            catch (Exception e) when (e is HttpRequestException || e is System.IO.IOException)
+            {
+                var notSent = NeverSent(e);
+                var reason = e.GetBaseException().Message;
+                trace.Verbose($"{call} -> failed after {watch.ElapsedMilliseconds} ms: {reason}");
+                var errorId = notSent ? "Http.ConnectionFailed" : response == null ? "Http.ConnectionLost" : "Http.ResponseTruncated";
+                var message = notSent
+                    ? $"{provider}: could not connect to {url}: {reason}"
+                    : $"{provider}: the connection to {url} broke before the whole answer arrived ({reason})." +
+                      (isGet ? "" : " The code may have been delivered; it was not resent.");
+                throw new OtpException(errorId, notSent ? OtpErrorCategory.ConnectionError : OtpErrorCategory.ProtocolError, message)
+                {
+                    Provider = provider,
+                    HttpStatus = response == null ? (int?)null : (int)response.StatusCode,
+                    MayHaveBeenDelivered = !notSent && !isGet,
+                    SafeToRetry = notSent || isGet,
+                };
+            }
+            finally
+            {
+                response?.Dispose();
             }
         }
 
-        /// <summary>The error for an answer that is not the JSON the docs describe (an HTML error page, a cut body).</summary>
+        /// <summary>Failures while connecting: the request cannot have reached the provider.</summary>
+        private static bool NeverSent(Exception error)
+        {
+            for (var e = error; e != null; e = e.InnerException)
+            {
+                if (e is SocketException socket)
+                {
+                    return socket.SocketErrorCode == SocketError.ConnectionRefused ||
+                           socket.SocketErrorCode == SocketError.HostNotFound ||
+                           socket.SocketErrorCode == SocketError.HostUnreachable ||
+                           socket.SocketErrorCode == SocketError.NetworkUnreachable ||
+                           socket.SocketErrorCode == SocketError.TryAgain ||
+                           socket.SocketErrorCode == SocketError.NoData;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// The error for an answer the provider's documented shapes do not explain: throttling and unavailability
+        /// (retryable: the request was not processed), other server errors, or a body that is not the documented JSON.
+        /// </summary>
         public static OtpException Unexpected(string provider, HttpAnswer answer, Exception? inner = null)
         {
+            var isGet = answer.Method == HttpMethod.Get;
+            if (answer.Status == 429 || answer.Status == 503)
+            {
+                var busy = answer.Status == 429;
+                var wait = answer.RetryAfter;
+                return new OtpException(busy ? "Http.TooManyRequests" : "Http.ServiceUnavailable",
+                    busy ? OtpErrorCategory.LimitsExceeded : OtpErrorCategory.ResourceUnavailable,
+                    $"{provider} answered HTTP {answer.Status} ({(busy ? "too many requests" : "service unavailable")})" +
+                    (wait == null ? "." : $"; it asks to retry after {wait.Value.TotalSeconds:0} s."))
+                { Provider = provider, HttpStatus = answer.Status, RetryAfter = wait, SafeToRetry = true };
+            }
             var snippet = answer.Body.Length > 120 ? answer.Body.Substring(0, 120) + "..." : answer.Body;
-            return new OtpException("Http.UnexpectedResponse", OtpErrorCategory.InvalidResult,
-                $"{provider} answered HTTP {answer.Status} with a body that is not the documented JSON: {Redaction.Body(snippet)}",
+            var serverError = answer.Status >= 500;
+            return new OtpException(serverError ? "Http.ServerError" : "Http.UnexpectedResponse",
+                serverError ? OtpErrorCategory.InvalidResult : OtpErrorCategory.ProtocolError,
+                $"{provider} answered HTTP {answer.Status} with a body that is not the documented JSON: {Redaction.Body(snippet)}" +
+                (isGet ? "" : " The code may have been delivered; it was not resent."),
                 inner)
-            { Provider = provider, HttpStatus = answer.Status, MayHaveBeenDelivered = true };
+            { Provider = provider, HttpStatus = answer.Status, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
         }
     }
 }

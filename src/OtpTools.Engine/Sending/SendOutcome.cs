@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 
 namespace OtpTools.Engine.Sending
@@ -45,16 +46,18 @@ namespace OtpTools.Engine.Sending
 
         public async System.Threading.Tasks.Task<SendOutcome> SendAsync(PreparedSend prepared, System.Threading.CancellationToken cancellationToken)
         {
+            var attempts = new AttemptCounter();
             try
             {
-                var result = await _sender.SendAsync(prepared, cancellationToken).ConfigureAwait(false);
+                var result = await _connection.Retry.ExecuteAsync(token => _sender.SendAsync(prepared, token), attempts, cancellationToken)
+                    .ConfigureAwait(false);
+                result.Attempts = attempts.Count;
                 Stamp(result, prepared.Request, prepared.Destination);
-                if (result.Attempts == 0) result.Attempts = 1;
                 return new SendOutcome(result, null);
             }
             catch (OtpException error)
             {
-                if (error.Attempts == 0) error.Attempts = 1;
+                error.Attempts = attempts.Count;
                 return Failed(prepared.Request, error, prepared.Destination);
             }
         }
@@ -66,7 +69,8 @@ namespace OtpTools.Engine.Sending
             var result = new OtpSendResult
             {
                 Success = false,
-                Status = "failed",
+                // "unknown": the request may have reached the provider, so the code may have arrived.
+                Status = error.MayHaveBeenDelivered ? "unknown" : "failed",
                 ErrorCode = error.ProviderCode,
                 ErrorId = error.ErrorId,
                 ErrorMessage = error.Message,

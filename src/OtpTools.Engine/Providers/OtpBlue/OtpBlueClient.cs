@@ -97,6 +97,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             var error = OtpBlueErrors.ToException(parsed.Code.Value, parsed.Message, answer.Status);
             // OTP Blue bills nothing for failed messages and has not delivered: the answer itself says so.
             error.MayHaveBeenDelivered = false;
+            error.SafeToRetry = parsed.Code == OtpBlueErrors.NoCapacity;
             throw error;
         }
 
