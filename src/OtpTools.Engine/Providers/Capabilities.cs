@@ -23,6 +23,13 @@ namespace OtpTools.Engine.Providers
         IOtpPager<OtpHistoryEntry> History(OtpHistoryQuery query);
     }
 
+    /// <summary>Lists the provider account's sender IDs.</summary>
+    public interface IOtpSenderReader
+    {
+        /// <summary>Checks the query before any HTTP call; throws <see cref="OtpException"/> for invalid input.</summary>
+        IOtpPager<OtpSender> Senders(OtpSenderQuery query);
+    }
+
     /// <summary>Lists the regions a provider sends to.</summary>
     public interface IOtpRegionReader
     {
