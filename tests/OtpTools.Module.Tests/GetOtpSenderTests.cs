@@ -166,6 +166,24 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_gateway_error_on_a_later_page_ends_the_stream_after_the_rows_already_read()
+        {
+            _m.Sandbox.Faults.Inject("getotp", FaultKind.HtmlErrorPage, everyNth: 2, times: 1);
+            try
+            {
+                var run = _m.Run("try { Get-OtpSender -Provider GetOtp -PageSize 1000 -ApiKey $key } catch { $_ }", Vars());
+                Assert.Equal(SeededIds(0, 1000), run.Objects<OtpSender>().Select(s => s.Id));
+                var error = Assert.IsType<ErrorRecord>(run.Output.Last().BaseObject);
+                Assert.Equal("Http.UnexpectedResponse,OtpTools.GetOtpSenderCommand", error.FullyQualifiedErrorId);
+                Assert.Contains("502", error.ToString());
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
         public void A_key_from_the_environment_variable_is_used()
         {
             var run = _m.Run("$env:OTPTOOLS_GETOTP_APIKEY = $plain; try { Get-OtpSender -Provider GetOtp -First 1 } finally { $env:OTPTOOLS_GETOTP_APIKEY = $null }",

@@ -128,7 +128,7 @@ namespace OtpTools.Sandbox.Providers.GetOtp
             for (var k = offset; k < Math.Min(total, offset + size); k++)
                 data.Add(ToJson(SeededSender(IndexOf(status, k))));
 
-            string Link(long? at) => at == null ? null! : PageLink(context, status, size, at.Value);
+            string Link(long at) => PageLink(context, status, size, at);
             return Results.Json(new Dictionary<string, object>
             {
                 ["data"] = data,
