@@ -30,6 +30,13 @@ namespace OtpTools.Engine.Providers
         IOtpPager<OtpSender> Senders(OtpSenderQuery query);
     }
 
+    /// <summary>Status filter and window of a sender listing.</summary>
+    public sealed class OtpSenderQuery : PageWindow
+    {
+        /// <summary>Only senders with this status; null for all.</summary>
+        public string? Status { get; set; }
+    }
+
     /// <summary>Lists the regions a provider sends to.</summary>
     public interface IOtpRegionReader
     {

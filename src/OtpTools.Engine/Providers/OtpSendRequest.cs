@@ -68,11 +68,4 @@ namespace OtpTools.Engine.Providers
         public DateTime From { get; set; }
         public DateTime To { get; set; }
     }
-
-    /// <summary>Status filter and window of a sender listing.</summary>
-    public sealed class OtpSenderQuery : PageWindow
-    {
-        /// <summary>Only senders with this status; null for all.</summary>
-        public string? Status { get; set; }
-    }
 }
