@@ -14,6 +14,7 @@
         'Send-OtpCode'
         'Get-OtpHistory'
         'Get-OtpRegion'
+        'Get-OtpSender'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -21,10 +21,13 @@ for (var i = 0; i < args.Length; i++)
 
 await using var server = await SandboxServer.StartAsync(port);
 server.OtpBlue.SeedHistory(seed, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
+server.GetOtp.SeedSenders(seed);
 
 Console.WriteLine($"OtpTools sandbox listening on {server.BaseUri}");
 Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_BASEURI = '{server.UriFor("otpblue")}'");
 Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_APIKEY  = '{SandboxKeys.OtpBlue}'");
+Console.WriteLine($"  $env:OTPTOOLS_GETOTP_BASEURI  = '{server.UriFor("getotp")}'");
+Console.WriteLine($"  $env:OTPTOOLS_GETOTP_APIKEY   = '{SandboxKeys.GetOtp}'");
 Console.WriteLine($"  OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}");
 Console.WriteLine("Press Ctrl+C to stop.");
 Console.Out.Flush();

@@ -4,5 +4,6 @@ namespace OtpTools.Sandbox
     public static class SandboxKeys
     {
         public const string OtpBlue = "sbx-otpblue-7f3c9a1e5d2b48c6";
+        public const string GetOtp = "sbx-getotp-2d8e4b6a0c9f1735";
     }
 }

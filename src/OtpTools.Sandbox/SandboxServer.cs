@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OtpTools.Sandbox.Providers.GetOtp;
 using OtpTools.Sandbox.Providers.OtpBlue;
 
 namespace OtpTools.Sandbox
@@ -40,9 +41,10 @@ namespace OtpTools.Sandbox
 
         public Uri BaseUri { get; private set; } = null!;
         public OtpBlueSandbox OtpBlue { get; } = new OtpBlueSandbox();
+        public GetOtpSandbox GetOtp { get; } = new GetOtpSandbox();
         public SandboxFaults Faults { get; } = new SandboxFaults();
 
-        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue };
+        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp };
 
         /// <summary>The base URI a client uses for one provider, e.g. http://127.0.0.1:5080/otpblue.</summary>
         public string UriFor(string prefix) => BaseUri.AbsoluteUri.TrimEnd('/') + "/" + prefix;

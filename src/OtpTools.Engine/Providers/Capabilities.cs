@@ -23,6 +23,20 @@ namespace OtpTools.Engine.Providers
         IOtpPager<OtpHistoryEntry> History(OtpHistoryQuery query);
     }
 
+    /// <summary>Lists the provider account's sender IDs.</summary>
+    public interface IOtpSenderReader
+    {
+        /// <summary>Checks the query before any HTTP call; throws <see cref="OtpException"/> for invalid input.</summary>
+        IOtpPager<OtpSender> Senders(OtpSenderQuery query);
+    }
+
+    /// <summary>Status filter and window of a sender listing.</summary>
+    public sealed class OtpSenderQuery : PageWindow
+    {
+        /// <summary>Only senders with this status; null for all.</summary>
+        public string? Status { get; set; }
+    }
+
     /// <summary>Lists the regions a provider sends to.</summary>
     public interface IOtpRegionReader
     {

@@ -11,6 +11,7 @@ namespace OtpTools.Engine.Providers
         public static IReadOnlyList<IOtpProviderType> All { get; } = new IOtpProviderType[]
         {
             new OtpBlueProviderType(),
+            new GetOtp.GetOtpProviderType(),
         };
 
         public static IOtpProviderType? Find(string? name) =>

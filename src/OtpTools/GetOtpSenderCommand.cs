@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using OtpTools.Engine;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools
+{
+    /// <summary>Streams the provider account's sender IDs, page after page; -First stops paging early.</summary>
+    [Cmdlet(VerbsCommon.Get, "OtpSender", SupportsPaging = true)]
+    [OutputType(typeof(OtpSender))]
+    public sealed class GetOtpSenderCommand : OtpCmdlet
+    {
+        /// <summary>Only senders with this status (GetOTP: Pending, Available, Rejected, Canceled).</summary>
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(ProviderValueCompleter))]
+        public string? Status { get; set; }
+
+        /// <summary>Rows fetched per HTTP call.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int PageSize { get; set; } = 1000;
+
+        protected override void ProcessRecord()
+        {
+            Connect<IOtpSenderReader>(out var reader);
+            var query = new OtpSenderQuery { Status = Status };
+            ApplyPaging(query);
+            // The engine sizes pages itself: with no offset at the provider, skipped rows must be read too.
+            query.PageSize = PageSize;
+            IOtpPager<OtpSender> pager;
+            try
+            {
+                pager = reader.Senders(query);
+            }
+            catch (OtpException invalid)
+            {
+                ThrowOtpError(invalid, invalid.TargetValue);
+                return;
+            }
+            StreamPages(pager);
+        }
+    }
+}
