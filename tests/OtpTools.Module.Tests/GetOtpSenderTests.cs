@@ -166,16 +166,33 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
-        public void A_gateway_error_on_a_later_page_ends_the_stream_after_the_rows_already_read()
+        public void A_gateway_error_on_a_later_page_without_retries_ends_the_stream_with_a_clear_error_after_the_rows_read()
         {
             _m.Sandbox.Faults.Inject("getotp", FaultKind.HtmlErrorPage, everyNth: 2, times: 1);
             try
             {
-                var run = _m.Run("try { Get-OtpSender -Provider GetOtp -PageSize 1000 -ApiKey $key } catch { $_ }", Vars());
+                var run = _m.Run("try { Get-OtpSender -Provider GetOtp -PageSize 1000 -MaxRetry 0 -ApiKey $key } catch { $_ }", Vars());
                 Assert.Equal(SeededIds(0, 1000), run.Objects<OtpSender>().Select(s => s.Id));
                 var error = Assert.IsType<ErrorRecord>(run.Output.Last().BaseObject);
-                Assert.Equal("Http.UnexpectedResponse,OtpTools.GetOtpSenderCommand", error.FullyQualifiedErrorId);
+                Assert.Equal("Http.ServerError,OtpTools.GetOtpSenderCommand", error.FullyQualifiedErrorId);
                 Assert.Contains("502", error.ToString());
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
+        public void A_gateway_error_on_a_later_page_is_retried_and_every_row_arrives_once()
+        {
+            _m.Sandbox.Faults.Inject("getotp", FaultKind.HtmlErrorPage, everyNth: 2, times: 1);
+            try
+            {
+                var run = _m.Run("Get-OtpSender -Provider GetOtp -PageSize 1000 -ApiKey $key -Verbose", Vars());
+                Assert.Empty(run.Errors);
+                Assert.Equal(SeededIds(0, Seeded), run.Objects<OtpSender>().Select(s => s.Id));
+                Assert.Contains(run.Verbose, v => v.Contains("Http.ServerError - retry 1 of 3"));
             }
             finally
             {
