@@ -32,6 +32,9 @@ namespace OtpTools.Sandbox
     {
         private readonly WebApplication _app;
         private readonly ConcurrentDictionary<string, int> _requests = new ConcurrentDictionary<string, int>();
+        private readonly ConcurrentDictionary<string, byte> _connections = new ConcurrentDictionary<string, byte>();
+        private int _inFlight;
+        private int _peakInFlight;
 
         private SandboxServer(WebApplication app)
         {
@@ -54,6 +57,18 @@ namespace OtpTools.Sandbox
 
         public int TotalRequests => _requests.Values.Sum();
 
+        /// <summary>The most requests the sandbox was handling at once since the last <see cref="ResetTraffic"/>.</summary>
+        public int PeakConcurrency => _peakInFlight;
+
+        /// <summary>Distinct TCP connections seen since the last <see cref="ResetTraffic"/> (connection reuse).</summary>
+        public int Connections => _connections.Count;
+
+        public void ResetTraffic()
+        {
+            _connections.Clear();
+            Interlocked.Exchange(ref _peakInFlight, 0);
+        }
+
         public static async Task<SandboxServer> StartAsync(int port = 0, string host = "127.0.0.1")
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -73,7 +88,18 @@ namespace OtpTools.Sandbox
             {
                 var prefix = context.Request.Path.Value?.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
                 _requests.AddOrUpdate(prefix, 1, (_, n) => n + 1);
-                await Faults.ApplyAsync(prefix, context, next).ConfigureAwait(false);
+                _connections.TryAdd(context.Connection.Id, 0);
+                var now = Interlocked.Increment(ref _inFlight);
+                for (var peak = _peakInFlight; now > peak; peak = _peakInFlight)
+                    Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+                try
+                {
+                    await Faults.ApplyAsync(prefix, context, next).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
             });
             foreach (var provider in Providers)
                 provider.Map(_app.MapGroup("/" + provider.Prefix));

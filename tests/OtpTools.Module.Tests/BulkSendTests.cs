@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Module.Tests
+{
+    /// <summary>Bulk runs: concurrency, receipts under provider faults, progress, Ctrl+C.</summary>
+    [Collection(ModuleCollection.Name)]
+    public sealed class BulkSendTests
+    {
+        private static int _batch;
+        private readonly ModuleFixture _m;
+        public BulkSendTests(ModuleFixture fixture) => _m = fixture;
+
+        /// <summary>Rows with a code unique to this batch, so the sandbox's deliveries can be joined back.</summary>
+        private static (string Prefix, string Script) Rows(int count)
+        {
+            var prefix = "B" + Interlocked.Increment(ref _batch).ToString("D3");
+            return (prefix, $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = '{prefix}' + $_.ToString('D4') }} }}");
+        }
+
+        private List<Sandbox.Providers.OtpBlue.OtpBlueSandbox.HistoryRow> Delivered(string prefix) =>
+            _m.Sandbox.OtpBlue.Deliveries.Where(d => d.Text.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+        public static IEnumerable<object[]> Faults() => Enum.GetValues<FaultKind>().Select(k => new object[] { k });
+
+        [Theory]
+        [MemberData(nameof(Faults))]
+        public void Under_each_fault_a_bulk_run_yields_one_receipt_per_row_and_never_delivers_a_code_twice(FaultKind fault)
+        {
+            var (prefix, rows) = Rows(60);
+            _m.Sandbox.Faults.Inject("otpblue", fault, everyNth: 3, retryAfter: "0");
+            ScriptRun run;
+            try
+            {
+                // -MaxRetry 10: with every third request faulted, a row must not run out of retries by bad luck.
+                run = _m.Run($"{rows} | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 6 -TimeoutSec 1 -MaxRetry 10",
+                    ModuleFixture.OtpBlueKey());
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+
+            var results = run.Objects<OtpSendResult>().ToList();
+            Assert.Equal(Enumerable.Range(1, 60), results.Select(r => r.Position).OrderBy(p => p));
+            var delivered = Delivered(prefix);
+            var deliveredCodes = delivered.Select(d => d.Text).ToList();
+            Assert.Equal(deliveredCodes.Count, deliveredCodes.Distinct().Count());
+            string CodeOf(OtpSendResult r) => prefix + r.Position.ToString("D4");
+
+            foreach (var r in results)
+            {
+                var arrived = deliveredCodes.Contains(CodeOf(r));
+                if (r.Success) Assert.True(arrived, $"row {r.Position} succeeded but nothing was delivered");
+                else if (r.Status == "failed") Assert.False(arrived, $"row {r.Position} says failed but a code was delivered");
+                else Assert.Equal("unknown", r.Status);
+                if (!r.Success) Assert.StartsWith("Http.", r.ErrorId);
+            }
+            Assert.Equal(results.Count(r => !r.Success), run.Errors.Count);
+            Assert.All(run.Errors, e => Assert.StartsWith("Http.", e.FullyQualifiedErrorId));
+
+            switch (fault)
+            {
+                case FaultKind.TooManyRequests:
+                case FaultKind.ServiceUnavailable:
+                    // Not processed by the provider: retried until delivered.
+                    Assert.All(results, r => Assert.True(r.Success));
+                    Assert.Contains(results, r => r.Attempts > 1);
+                    break;
+                case FaultKind.ResetAfterRead:
+                case FaultKind.MalformedJson:
+                case FaultKind.TruncatedBody:
+                    // Processed, answer spoiled: reported as unknown, never resent.
+                    Assert.Contains(results, r => r.Status == "unknown");
+                    Assert.All(results.Where(r => r.Status == "unknown"), r => Assert.Equal(1, r.Attempts));
+                    Assert.Equal(60, delivered.Count);
+                    break;
+                case FaultKind.Hang:
+                    Assert.Contains(results, r => r.ErrorId == "Http.Timeout");
+                    break;
+                default:
+                    Assert.Contains(results, r => !r.Success);
+                    break;
+            }
+        }
+
+        [Fact]
+        public void Retry_after_given_as_an_http_date_is_honoured()
+        {
+            var (prefix, _) = Rows(0);
+            var date = DateTimeOffset.UtcNow.AddSeconds(1).ToString("r");
+            _m.Sandbox.Faults.Inject("otpblue", FaultKind.TooManyRequests, everyNth: 1, times: 1, retryAfter: date);
+            try
+            {
+                var run = _m.Run($"Send-OtpCode -Provider OtpBlue -To +61412345678 -Code {prefix}1 -ApiKey $key -Verbose", ModuleFixture.OtpBlueKey());
+                var result = Assert.Single(run.Objects<OtpSendResult>());
+                Assert.True(result.Success);
+                Assert.Equal(2, result.Attempts);
+                Assert.Contains(run.Verbose, v => v.Contains("Http.TooManyRequests - retry 1 of 3"));
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
+        public void A_wait_longer_than_allowed_is_not_waited_for_and_the_error_says_when_to_retry()
+        {
+            _m.Sandbox.Faults.Inject("otpblue", FaultKind.TooManyRequests, everyNth: 1, times: 1, retryAfter: "600");
+            try
+            {
+                var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key", ModuleFixture.OtpBlueKey());
+                var result = Assert.Single(run.Objects<OtpSendResult>());
+                Assert.Equal("Http.TooManyRequests", result.ErrorId);
+                Assert.Equal("failed", result.Status);
+                Assert.Contains("600 s", result.ErrorMessage);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(8)]
+        public void ThrottleLimit_bounds_the_sends_in_flight_over_reused_connections(int limit)
+        {
+            var (prefix, rows) = Rows(40);
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(60));
+            _m.Sandbox.ResetTraffic();
+            try
+            {
+                var run = _m.Run($"{rows} | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit {limit}", ModuleFixture.OtpBlueKey());
+                Assert.Equal(40, run.Objects<OtpSendResult>().Count(r => r.Success));
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+            Assert.Equal(40, Delivered(prefix).Count);
+            Assert.InRange(_m.Sandbox.PeakConcurrency, Math.Min(limit, 2), limit);
+            Assert.InRange(_m.Sandbox.Connections, 1, limit);
+        }
+
+        [Fact]
+        public void Progress_reports_sent_failed_rate_and_percent_when_the_total_is_known()
+        {
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(40));
+            ScriptRun run;
+            try
+            {
+                run = _m.Run("$to = @(1..30 | ForEach-Object { '+61412345678' }) + '+13232000150'; Send-OtpCode -Provider OtpBlue -To $to -Code 1 -ApiKey $key -ThrottleLimit 2 -ErrorAction SilentlyContinue",
+                    ModuleFixture.OtpBlueKey());
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+            Assert.Equal(31, run.Objects<OtpSendResult>().Count());
+            var running = run.Progress.Where(p => p.RecordType == System.Management.Automation.ProgressRecordType.Processing).ToList();
+            Assert.NotEmpty(running);
+            Assert.All(running, p => Assert.Matches(@"^\d+ sent, \d+ failed, \d+ in flight, \d+\.\d/s$", p.StatusDescription));
+            Assert.All(running, p => Assert.InRange(p.PercentComplete, 0, 100));
+            var final = run.Progress.Last();
+            Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, final.RecordType);
+            Assert.StartsWith("30 sent, 1 failed", final.StatusDescription);
+        }
+
+        [Fact]
+        public void Stop_ends_a_bulk_run_within_a_second_and_every_delivered_code_has_its_receipt()
+        {
+            var (prefix, rows) = Rows(400);
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(150));
+            var stopTook = TimeSpan.Zero;
+            ScriptRun run;
+            try
+            {
+                run = _m.Run($"{rows} | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 4", ModuleFixture.OtpBlueKey(),
+                    whileRunning: ps =>
+                    {
+                        Thread.Sleep(800);
+                        var watch = Stopwatch.StartNew();
+                        ps.Stop();
+                        stopTook = watch.Elapsed;
+                    });
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+            Thread.Sleep(400); // let cancelled requests finish on the server side before counting deliveries
+            Assert.True(stopTook < TimeSpan.FromSeconds(1), $"Stop took {stopTook.TotalMilliseconds} ms");
+            var receipts = run.Objects<OtpSendResult>().ToList();
+            Assert.InRange(receipts.Count, 1, 399);
+            var receiptCodes = receipts.Select(r => prefix + r.Position.ToString("D4")).ToHashSet();
+            var delivered = Delivered(prefix).Select(d => d.Text).ToList();
+            Assert.All(delivered, code => Assert.Contains(code, receiptCodes));
+            Assert.True(delivered.Count < 400);
+        }
+    }
+}
