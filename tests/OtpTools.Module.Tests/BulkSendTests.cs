@@ -185,7 +185,12 @@ namespace OtpTools.Module.Tests
                 run = _m.Run($"{rows} | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 4", ModuleFixture.OtpBlueKey(),
                     whileRunning: ps =>
                     {
-                        Thread.Sleep(800);
+                        // Stop mid-run: once some codes have been delivered, whatever import and JIT cost.
+                        var deadline = DateTime.UtcNow.AddSeconds(20);
+                        while (Delivered(prefix).Count < 12 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+                        // Then into the middle of the next sends' latency, as a person's Ctrl+C would land: an answer
+                        // already on the wire at the instant of Stop cannot be written (PowerShell refuses output then).
+                        Thread.Sleep(60);
                         var watch = Stopwatch.StartNew();
                         ps.Stop();
                         stopTook = watch.Elapsed;
