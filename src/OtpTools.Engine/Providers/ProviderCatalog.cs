@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using OtpTools.Engine.Providers.EngageLab;
 using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Engine.Providers.Otpiq;
 
 namespace OtpTools.Engine.Providers
 {
@@ -11,6 +13,8 @@ namespace OtpTools.Engine.Providers
         public static IReadOnlyList<IOtpProviderType> All { get; } = new IOtpProviderType[]
         {
             new OtpBlueProviderType(),
+            new OtpiqProviderType(),
+            new EngageLabProviderType(),
         };
 
         public static IOtpProviderType? Find(string? name) =>
