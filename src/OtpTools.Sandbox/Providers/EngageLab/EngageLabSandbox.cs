@@ -28,6 +28,12 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         public const string EmailTemplate = "otp-email";
         /// <summary>Voice call.</summary>
         public const string VoiceTemplate = "otp-voice";
+        /// <summary>
+        /// Template ids that answer 3001 / 3002 however well-formed the request is: a correct client never sends a
+        /// body that earns these codes, so this is the only way to prove it maps them.
+        /// </summary>
+        public const string ForceInvalidJson = "scenario-3001";
+        public const string ForceInvalidParameter = "scenario-3002";
         /// <summary>A template id that does not exist (4001).</summary>
         public const string MissingTemplate = "no-such-template";
     }
@@ -117,11 +123,13 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             }
 
             var to = SandboxJson.String(body, "to")!;
+            var id = SandboxJson.String(template, "id")!;
+            if (id == EngageLabScenarios.ForceInvalidJson) return Failure(3001, "invalid request parameter format");
+            if (id == EngageLabScenarios.ForceInvalidParameter) return Failure(3002, "incorrect request parameters");
             var isEmail = to.Contains('@');
             if (isEmail ? !Email.IsMatch(to) : !to.StartsWith("+", StringComparison.Ordinal) || SandboxJson.ParsePhone(to) == null)
                 return Failure(3003, $"invalid target '{to}': use a phone number with country code (+8613800138000) or an email address");
 
-            var id = SandboxJson.String(template, "id")!;
             if (!Templates.TryGetValue(id, out var found)) return Failure(4001, $"template {id} does not exist");
             var language = SandboxJson.String(template, "language") ?? "default";
             if (!found.Languages.Contains(language))
