@@ -67,7 +67,7 @@ namespace OtpTools.Module.Tests
 
         public static IEnumerable<object?[]> ProviderFailures() => new[]
         {
-            new object?[] { "+13232109110", "-TemplateId test-template-1", Pair(secret: "wrong-secret"), "2001", "EngageLab.AuthenticationFailed", ErrorCategory.AuthenticationError, "HTTP" },
+            new object?[] { "+13232109110", "-TemplateId test-template-1", Pair(secret: "wrong-secret"), "2001", "EngageLab.AuthenticationFailed", ErrorCategory.AuthenticationError, "incorrect" },
             new object?[] { "+13232109111", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabDisabledDevKey), "2002", "EngageLab.TokenExpired", ErrorCategory.AuthenticationError, "disabled" },
             new object?[] { "+13232109112", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabNoPermissionDevKey), "2004", "EngageLab.PermissionDenied", ErrorCategory.PermissionDenied, "permission" },
             new object?[] { "+13232109113", "-TemplateId " + EngageLabScenarios.ForceInvalidJson, Pair(), "3001", "EngageLab.InvalidJson", ErrorCategory.InvalidData, "format" },
@@ -104,20 +104,24 @@ namespace OtpTools.Module.Tests
         [Fact]
         public void Resend_of_same_template_to_same_recipient_within_validity_yields_frequency_limit_explained()
         {
-            var run = _m.Run(@"'+13232109120', '+13232109120', 'carol@example.com', 'carol@example.com' |
-                Send-OtpCode -Provider EngageLab -TemplateId otp-email -Credential $cred -ErrorAction SilentlyContinue -ErrorVariable failures
+            var run = _m.Run(@"'carol@example.com', 'carol@example.com' |
+                Send-OtpCode -Provider EngageLab -TemplateId otp-email -Credential $cred -ErrorVariable failures
                 $failures[0].ErrorDetails.RecommendedAction", Vars());
 
             var results = run.Objects<OtpSendResult>().ToList();
-            Assert.Equal("EngageLab.ValidationFailed", results[0].ErrorId); // e-mail template, phone recipient
-            Assert.True(results[2].Success);
-            var limited = results[3];
+            Assert.True(results[0].Success);
+            var limited = results[1];
             Assert.Equal("EngageLab.FrequencyLimit", limited.ErrorId);
             Assert.Equal("3004", limited.ErrorCode);
             Assert.Contains("already sent to this recipient", limited.ErrorMessage);
             Assert.Contains("validity period", limited.ErrorMessage);
-            Assert.Equal(ErrorCategory.LimitsExceeded, run.Errors.Last().CategoryInfo.Category);
+            var error = Assert.Single(run.Errors);
+            Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
+            Assert.Equal("carol@example.com", error.TargetObject);
             Assert.Contains("expired", (string)run.Output.Last().BaseObject);
+            // Another recipient of the same template is not limited.
+            var other = _m.Run("Send-OtpCode -Provider EngageLab -To erin@example.com -TemplateId otp-email -Credential $cred", Vars());
+            Assert.True(Assert.Single(other.Objects<OtpSendResult>()).Success);
         }
 
         public static IEnumerable<object[]> BadInput() => new[]
@@ -150,6 +154,26 @@ namespace OtpTools.Module.Tests
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
             Assert.Equal(offending, error.TargetObject as string);
             Assert.Contains(limitText, error.ToString());
+        }
+
+        [Theory]
+        [InlineData(OtpTools.Sandbox.FaultKind.HtmlErrorPage, 502)]
+        [InlineData(OtpTools.Sandbox.FaultKind.MalformedJson, 200)]
+        public void Answer_that_is_not_the_documented_json_yields_unexpected_response_failure(OtpTools.Sandbox.FaultKind fault, int status)
+        {
+            _m.Sandbox.Faults.Inject("engagelab", fault, times: 1);
+            try
+            {
+                var run = _m.Run("Send-OtpCode -Provider EngageLab -To +13232109160 -TemplateId otp-voice -Credential $cred", Vars());
+                var result = Assert.Single(run.Objects<OtpSendResult>());
+                Assert.Equal("Http.UnexpectedResponse", result.ErrorId);
+                Assert.Contains("HTTP " + status, result.ErrorMessage);
+                Assert.Equal(ErrorCategory.InvalidResult, Assert.Single(run.Errors).CategoryInfo.Category);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
         }
 
         [Fact]

@@ -114,7 +114,7 @@ namespace OtpTools.Module.Tests
             try
             {
                 var run = _m.Run(@"1..11 | ForEach-Object { [pscustomobject]@{ Phone = '9647501234530'; Code = ""$_"" } } |
-                    Send-OtpCode -Provider Otpiq -ApiKey $key -ErrorVariable failures -ErrorAction SilentlyContinue
+                    Send-OtpCode -Provider Otpiq -ApiKey $key -ErrorVariable failures
                     $failures[0].Exception.RetryAfter.TotalMinutes", Key());
 
                 var results = run.Objects<OtpSendResult>().ToList();
@@ -220,6 +220,27 @@ namespace OtpTools.Module.Tests
                 new Dictionary<string, object?> { ["in"] = input });
             Assert.Empty(run.Errors);
             Assert.Equal(expected, run.Output.Single().BaseObject);
+        }
+
+        [Theory]
+        [InlineData(FaultKind.HtmlErrorPage, 502)]
+        [InlineData(FaultKind.MalformedJson, 200)]
+        [InlineData(FaultKind.ServerError, 500)]
+        public void Answer_that_is_not_the_documented_json_yields_unexpected_response_failure(FaultKind fault, int status)
+        {
+            _m.Sandbox.Faults.Inject("otpiq", fault, times: 1);
+            try
+            {
+                var run = _m.Run("Send-OtpCode -Provider Otpiq -To 9647501234570 -Code 1 -ApiKey $key", Key());
+                var result = Assert.Single(run.Objects<OtpSendResult>());
+                Assert.Equal("Http.UnexpectedResponse", result.ErrorId);
+                Assert.Contains("HTTP " + status, result.ErrorMessage);
+                Assert.Equal(ErrorCategory.InvalidResult, Assert.Single(run.Errors).CategoryInfo.Category);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
         }
 
         [Fact]
