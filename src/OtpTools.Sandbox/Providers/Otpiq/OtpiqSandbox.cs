@@ -66,16 +66,6 @@ namespace OtpTools.Sandbox.Providers.Otpiq
             get { lock (_gate) return _deliveries.ToList(); }
         }
 
-        /// <summary>Forgets the rate-limit history and restores the default credit.</summary>
-        public void Reset()
-        {
-            lock (_gate)
-            {
-                _requests.Clear();
-                Credit = DefaultCredit;
-            }
-        }
-
         public void Map(IEndpointRouteBuilder routes) =>
             routes.MapPost("/api/sms", (Func<HttpContext, Task<IResult>>)SendAsync);
 
