@@ -29,6 +29,11 @@ Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_APIKEY  = '{SandboxKeys.OtpBlue}'");
 Console.WriteLine($"  $env:OTPTOOLS_GETOTP_BASEURI  = '{server.UriFor("getotp")}'");
 Console.WriteLine($"  $env:OTPTOOLS_GETOTP_APIKEY   = '{SandboxKeys.GetOtp}'");
 Console.WriteLine($"  OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}");
+Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_BASEURI = '{server.UriFor("otpiq")}'");
+Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_APIKEY  = '{SandboxKeys.Otpiq}'");
+Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_BASEURI   = '{server.UriFor("engagelab")}'");
+Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVKEY    = '{SandboxKeys.EngageLabDevKey}'");
+Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVSECRET = '{SandboxKeys.EngageLabDevSecret}'");
 Console.WriteLine("Press Ctrl+C to stop.");
 Console.Out.Flush();
 

@@ -13,7 +13,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OtpTools.Sandbox.Providers.GetOtp;
+using OtpTools.Sandbox.Providers.EngageLab;
 using OtpTools.Sandbox.Providers.OtpBlue;
+using OtpTools.Sandbox.Providers.Otpiq;
 
 namespace OtpTools.Sandbox
 {
@@ -45,9 +47,11 @@ namespace OtpTools.Sandbox
         public Uri BaseUri { get; private set; } = null!;
         public OtpBlueSandbox OtpBlue { get; } = new OtpBlueSandbox();
         public GetOtpSandbox GetOtp { get; } = new GetOtpSandbox();
+        public OtpiqSandbox Otpiq { get; } = new OtpiqSandbox();
+        public EngageLabSandbox EngageLab { get; } = new EngageLabSandbox();
         public SandboxFaults Faults { get; } = new SandboxFaults();
 
-        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp };
+        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp, Otpiq, EngageLab };
 
         /// <summary>The base URI a client uses for one provider, e.g. http://127.0.0.1:5080/otpblue.</summary>
         public string UriFor(string prefix) => BaseUri.AbsoluteUri.TrimEnd('/') + "/" + prefix;

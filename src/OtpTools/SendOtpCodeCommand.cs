@@ -56,6 +56,44 @@ namespace OtpTools
         [Parameter]
         public string? StatusCallbackHeader { get; set; }
 
+        /// <summary>OTPIQ: the channel ("provider") to use; auto when not given.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderValueCompleter))]
+        public string? Channel { get; set; }
+
+        /// <summary>OTPIQ: WhatsApp Business Account ID of a custom WhatsApp sender.</summary>
+        [Parameter]
+        public string? WhatsappAccountId { get; set; }
+
+        /// <summary>OTPIQ: WhatsApp Phone Number ID of a custom WhatsApp sender.</summary>
+        [Parameter]
+        public string? WhatsappPhoneId { get; set; }
+
+        /// <summary>OTPIQ: WhatsApp template name of a custom WhatsApp sender.</summary>
+        [Parameter]
+        public string? TemplateName { get; set; }
+
+        /// <summary>OTPIQ: https URL that receives delivery reports.</summary>
+        [Parameter]
+        public string? WebhookUrl { get; set; }
+
+        /// <summary>OTPIQ: which delivery reports the webhook receives (all or final).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderValueCompleter))]
+        public string? DeliveryReportType { get; set; }
+
+        /// <summary>OTPIQ: secret OTPIQ signs delivery reports with.</summary>
+        [Parameter]
+        public string? WebhookSecret { get; set; }
+
+        /// <summary>EngageLab: the template to send.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? TemplateId { get; set; }
+
+        /// <summary>EngageLab: values of the template's custom variables (template.params).</summary>
+        [Parameter]
+        public System.Collections.IDictionary? TemplateParameter { get; set; }
+
         /// <summary>How many sends may be in flight at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -102,6 +140,15 @@ namespace OtpTools
                 Language = Language,
                 StatusCallback = StatusCallback,
                 StatusCallbackHeader = StatusCallbackHeader,
+                Channel = Channel,
+                WhatsappAccountId = WhatsappAccountId,
+                WhatsappPhoneId = WhatsappPhoneId,
+                TemplateName = TemplateName,
+                WebhookUrl = WebhookUrl,
+                DeliveryReportType = DeliveryReportType,
+                WebhookSecret = WebhookSecret,
+                TemplateId = TemplateId,
+                TemplateParameter = Unwrapped(TemplateParameter),
             };
 
             PreparedSend prepared;
@@ -145,6 +192,16 @@ namespace OtpTools
                 Emit(done.GetAwaiter().GetResult());
             }
             ReportProgress(final: false);
+        }
+
+        /// <summary>Hashtable values as their base objects, so the engine never sees a PSObject.</summary>
+        private static System.Collections.IDictionary? Unwrapped(System.Collections.IDictionary? values)
+        {
+            if (values == null) return null;
+            var plain = new System.Collections.Specialized.OrderedDictionary();
+            foreach (System.Collections.DictionaryEntry e in values)
+                plain[e.Key is PSObject k ? k.BaseObject : e.Key] = e.Value is PSObject v ? v.BaseObject : e.Value;
+            return plain;
         }
 
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>

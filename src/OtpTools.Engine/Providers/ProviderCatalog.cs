@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using OtpTools.Engine.Providers.EngageLab;
 using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Engine.Providers.Otpiq;
 
 namespace OtpTools.Engine.Providers
 {
@@ -12,6 +14,8 @@ namespace OtpTools.Engine.Providers
         {
             new OtpBlueProviderType(),
             new GetOtp.GetOtpProviderType(),
+            new OtpiqProviderType(),
+            new EngageLabProviderType(),
         };
 
         public static IOtpProviderType? Find(string? name) =>

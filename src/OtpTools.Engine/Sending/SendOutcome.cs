@@ -21,6 +21,9 @@ namespace OtpTools.Engine.Sending
     /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
     public sealed class OtpSendService
     {
+        // Options whose values are secrets: never echoed as an error's target.
+        private static readonly string[] SecretOptions = { nameof(OtpSendRequest.StatusCallbackHeader), nameof(OtpSendRequest.WebhookSecret) };
+
         private readonly OtpConnection _connection;
         private readonly IOtpCodeSender _sender;
 
@@ -39,7 +42,7 @@ namespace OtpTools.Engine.Sending
                     throw new OtpException("Validation.UnsupportedParameter", OtpErrorCategory.InvalidArgument,
                         $"-{option.Key} does not apply to {_connection.Provider.Type.Name} provider '{_connection.Provider.Name}'" +
                         $" ({_connection.Provider.Type.Name} takes: {Describe(_sender.SendOptions)}).")
-                    { ParameterName = option.Key, TargetValue = option.Value is string ? option.Value : option.Key };
+                    { ParameterName = option.Key, TargetValue = SecretOptions.Contains(option.Key) ? "***" : option.Value is string ? option.Value : option.Key };
             }
             return _sender.Prepare(request);
         }

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace OtpTools.Engine.Providers.EngageLab
+{
+    /// <summary>Every error code of the EngageLab "OTP Send" document, with its HTTP status, ErrorId and category.</summary>
+    public static class EngageLabErrors
+    {
+        public const int FrequencyLimit = 3004;
+
+        public static IReadOnlyDictionary<int, ProviderErrorEntry> Table { get; } = new Dictionary<int, ProviderErrorEntry>
+        {
+            [1000] = new ProviderErrorEntry("EngageLab.InternalError", OtpErrorCategory.ResourceUnavailable, 500, "internal error", "Try again later."),
+            [2001] = new ProviderErrorEntry("EngageLab.AuthenticationFailed", OtpErrorCategory.AuthenticationError, 401,
+                "authentication failed, incorrect or missing token",
+                "Check the dev_key/dev_secret passed with -Credential or set in OTPTOOLS_<PROVIDER>_DEVKEY/_DEVSECRET."),
+            [2002] = new ProviderErrorEntry("EngageLab.TokenExpired", OtpErrorCategory.AuthenticationError, 401,
+                "authentication failed, token expired or disabled", "Enable the key in the EngageLab console or create a new one."),
+            [2004] = new ProviderErrorEntry("EngageLab.PermissionDenied", OtpErrorCategory.PermissionDenied, 403,
+                "no permission to call this API", "Grant this key access to the OTP API in the EngageLab console."),
+            [3001] = new ProviderErrorEntry("EngageLab.InvalidJson", OtpErrorCategory.InvalidData, 400,
+                "invalid request parameter format (not the JSON the API expects)"),
+            [3002] = new ProviderErrorEntry("EngageLab.InvalidParameter", OtpErrorCategory.InvalidArgument, 400,
+                "incorrect request parameters"),
+            [3003] = new ProviderErrorEntry("EngageLab.ValidationFailed", OtpErrorCategory.InvalidArgument, 400,
+                "business validation failed"),
+            [FrequencyLimit] = new ProviderErrorEntry("EngageLab.FrequencyLimit", OtpErrorCategory.LimitsExceeded, 400,
+                "frequency limit: a code from this template was already sent to this recipient and is still valid; " +
+                "EngageLab does not resend it within the OTP validity period",
+                "Wait until the code already sent has expired (the template's validity period) before sending again."),
+            [4001] = new ProviderErrorEntry("EngageLab.ResourceNotFound", OtpErrorCategory.ObjectNotFound, 400,
+                "related resource does not exist (e.g. an unknown template id)", "Check -TemplateId against the templates in the EngageLab console."),
+            [5001] = new ProviderErrorEntry("EngageLab.DispatchFailed", OtpErrorCategory.InvalidOperation, 400,
+                "verification message dispatch failed"),
+        };
+
+        public static OtpException ToException(int code, string? providerMessage, int httpStatus)
+        {
+            Table.TryGetValue(code, out var entry);
+            var message = $"EngageLab error {code} ({entry?.Meaning ?? "an error code the OTP Send document does not list"})" +
+                          (string.IsNullOrEmpty(providerMessage) ? "." : $": {providerMessage}");
+            return new OtpException(entry?.ErrorId ?? "EngageLab.UnknownError", entry?.Category ?? OtpErrorCategory.NotSpecified, message)
+            {
+                Provider = EngageLabProviderType.TypeName,
+                HttpStatus = httpStatus,
+                ProviderCode = code.ToString(CultureInfo.InvariantCulture),
+                ProviderMessage = providerMessage,
+                RecommendedAction = entry?.Action,
+                // Only an internal error leaves open whether a message went out.
+                MayHaveBeenDelivered = code == 1000,
+            };
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+
+namespace OtpTools.Engine.Providers.EngageLab
+{
+    /// <summary>What the EngageLab "OTP Send" document fixes about a request.</summary>
+    public static class EngageLabLimits
+    {
+        /// <summary>template.language when none is given.</summary>
+        public const string DefaultLanguage = "default";
+
+        /// <summary>Template variable -Code fills (templates write the passcode as {{code}}).</summary>
+        public const string CodeParameter = "code";
+
+        /// <summary>The pre-set template field -Sender overrides (the document's from_id example).</summary>
+        public const string SenderParameter = "from_id";
+
+        /// <summary>The documented send_channel values.</summary>
+        public static IReadOnlyList<string> Channels { get; } = new[] { "whatsapp", "sms", "email", "voice" };
+    }
+}

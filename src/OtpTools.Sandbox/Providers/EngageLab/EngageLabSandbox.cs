@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace OtpTools.Sandbox.Providers.EngageLab
+{
+    /// <summary>Deterministic EngageLab failures and the templates the sandbox knows.</summary>
+    public static class EngageLabScenarios
+    {
+        /// <summary>Sending to this (valid US) number answers 1000, HTTP 500.</summary>
+        public const string InternalError = "+13232101000";
+        /// <summary>Sending to this (valid US) number answers 5001 "sms send fail", HTTP 400.</summary>
+        public const string DispatchFails = "+13232105001";
+
+        /// <summary>SMS template (languages default, en, zh); the document's example id.</summary>
+        public const string SmsTemplate = "test-template-1";
+        /// <summary>WhatsApp first, falling back to SMS.</summary>
+        public const string WhatsappTemplate = "otp-whatsapp-sms";
+        /// <summary>E-mail only.</summary>
+        public const string EmailTemplate = "otp-email";
+        /// <summary>Voice call.</summary>
+        public const string VoiceTemplate = "otp-voice";
+        /// <summary>
+        /// Template ids that answer 3001 / 3002 however well-formed the request is: a correct client never sends a
+        /// body that earns these codes, so this is the only way to prove it maps them.
+        /// </summary>
+        public const string ForceInvalidJson = "scenario-3001";
+        public const string ForceInvalidParameter = "scenario-3002";
+        /// <summary>A template id that does not exist (4001).</summary>
+        public const string MissingTemplate = "no-such-template";
+    }
+
+    /// <summary>EngageLab "OTP Send" under /engagelab: POST /v1/messages with Basic dev_key:dev_secret auth.</summary>
+    public sealed class EngageLabSandbox : ISandboxProvider
+    {
+        public sealed class Template
+        {
+            public Template(string[] channels, string[] languages)
+            {
+                Channels = channels;
+                Languages = languages;
+            }
+
+            public string[] Channels { get; }
+            public string[] Languages { get; }
+        }
+
+        public sealed class Delivery
+        {
+            public string MessageId = "";
+            public DateTimeOffset At;
+            public string To = "";
+            public string TemplateId = "";
+            public string Language = "default";
+            public Dictionary<string, string> Params = new Dictionary<string, string>();
+            public string SendChannel = "";
+        }
+
+        private static readonly Regex Email = new Regex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$");
+
+        public static IReadOnlyDictionary<string, Template> Templates { get; } = new Dictionary<string, Template>
+        {
+            [EngageLabScenarios.SmsTemplate] = new Template(new[] { "sms" }, new[] { "default", "en", "zh" }),
+            [EngageLabScenarios.WhatsappTemplate] = new Template(new[] { "whatsapp", "sms" }, new[] { "default", "en" }),
+            [EngageLabScenarios.EmailTemplate] = new Template(new[] { "email" }, new[] { "default" }),
+            [EngageLabScenarios.VoiceTemplate] = new Template(new[] { "voice" }, new[] { "default" }),
+        };
+
+        private readonly object _gate = new object();
+        private readonly List<Delivery> _deliveries = new List<Delivery>();
+        private long _nextId = 1725407449772531712;
+
+        public string Prefix => "engagelab";
+        /// <summary>How long a sent code stays valid; resending the same template to the same target inside it is 3004.</summary>
+        public TimeSpan Validity { get; set; } = TimeSpan.FromMinutes(5);
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        public IReadOnlyList<Delivery> Deliveries
+        {
+            get { lock (_gate) return _deliveries.ToList(); }
+        }
+
+        public void Map(IEndpointRouteBuilder routes) =>
+            routes.MapPost("/v1/messages", (Func<HttpContext, Task<IResult>>)SendAsync);
+
+        private async Task<IResult> SendAsync(HttpContext context)
+        {
+            var denied = Authenticate(context.Request.Headers.Authorization.ToString());
+            if (denied != null) return denied;
+
+            var parsed = await SandboxJson.ReadObjectAsync(context.Request);
+            if (parsed == null) return Failure(3001, "invalid request parameter format: the body must be a JSON object");
+            var body = parsed.Value;
+
+            if (SandboxJson.Kind(body, "to") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(body, "to")))
+                return Failure(3002, "to is required and must be a string");
+            if (SandboxJson.Kind(body, "template") != JsonValueKind.Object)
+                return Failure(3002, "template is required and must be an object");
+            var template = body.GetProperty("template");
+            if (SandboxJson.Kind(template, "id") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(template, "id")))
+                return Failure(3002, "template.id is required and must be a string");
+            var languageKind = SandboxJson.Kind(template, "language");
+            if (languageKind != JsonValueKind.Undefined && languageKind != JsonValueKind.String)
+                return Failure(3002, "template.language must be a string");
+            var parameters = new Dictionary<string, string>();
+            var paramsKind = SandboxJson.Kind(template, "params");
+            if (paramsKind != JsonValueKind.Undefined)
+            {
+                if (paramsKind != JsonValueKind.Object) return Failure(3002, "template.params must be an object");
+                foreach (var p in template.GetProperty("params").EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String) return Failure(3002, $"template.params.{p.Name} must be a string");
+                    parameters[p.Name] = p.Value.GetString()!;
+                }
+            }
+
+            var to = SandboxJson.String(body, "to")!;
+            var id = SandboxJson.String(template, "id")!;
+            if (id == EngageLabScenarios.ForceInvalidJson) return Failure(3001, "invalid request parameter format");
+            if (id == EngageLabScenarios.ForceInvalidParameter) return Failure(3002, "incorrect request parameters");
+            var isEmail = to.Contains('@');
+            if (isEmail ? !Email.IsMatch(to) : !to.StartsWith("+", StringComparison.Ordinal) || SandboxJson.ParsePhone(to) == null)
+                return Failure(3003, $"invalid target '{to}': use a phone number with country code (+8613800138000) or an email address");
+
+            if (!Templates.TryGetValue(id, out var found)) return Failure(4001, $"template {id} does not exist");
+            var language = SandboxJson.String(template, "language") ?? "default";
+            if (!found.Languages.Contains(language))
+                return Failure(3003, $"template {id} has no content for language '{language}' (has: {string.Join(", ", found.Languages)})");
+            var channel = isEmail
+                ? found.Channels.FirstOrDefault(c => c == "email")
+                : found.Channels.FirstOrDefault(c => c != "email");
+            if (channel == null)
+                return Failure(3003, $"template {id} cannot send to {(isEmail ? "an email address" : "a phone number")}");
+
+            if (to == EngageLabScenarios.InternalError) return Failure(1000, "internal error");
+            if (to == EngageLabScenarios.DispatchFails) return Failure(5001, "sms send fail");
+
+            lock (_gate)
+            {
+                var now = Clock();
+                if (_deliveries.Any(d => d.To == to && d.TemplateId == id && d.At + Validity > now))
+                    return Failure(3004, $"exceeded frequency limit: template {id} was already sent to {to} within the OTP validity period");
+                var delivery = new Delivery
+                {
+                    MessageId = (_nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    At = now,
+                    To = to,
+                    TemplateId = id,
+                    Language = language,
+                    Params = parameters,
+                    SendChannel = channel,
+                };
+                _deliveries.Add(delivery);
+                return Results.Json(new Dictionary<string, object> { ["message_id"] = delivery.MessageId, ["send_channel"] = channel });
+            }
+        }
+
+        private static IResult? Authenticate(string header)
+        {
+            const string scheme = "Basic ";
+            if (!header.StartsWith(scheme, StringComparison.Ordinal)) return Failure(2001, "authentication failed: missing token");
+            string pair;
+            try
+            {
+                pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Substring(scheme.Length).Trim()));
+            }
+            catch (FormatException)
+            {
+                return Failure(2001, "authentication failed: malformed token");
+            }
+            var colon = pair.IndexOf(':');
+            if (colon < 0 || pair.Substring(colon + 1) != SandboxKeys.EngageLabDevSecret)
+                return Failure(2001, "authentication failed: incorrect token");
+            return pair.Substring(0, colon) switch
+            {
+                SandboxKeys.EngageLabDevKey => null,
+                SandboxKeys.EngageLabDisabledDevKey => Failure(2002, "authentication failed: token disabled"),
+                SandboxKeys.EngageLabNoPermissionDevKey => Failure(2004, "no permission to call this API"),
+                _ => Failure(2001, "authentication failed: incorrect token"),
+            };
+        }
+
+        /// <summary>The documented HTTP status of each error code.</summary>
+        public static int StatusOf(int code) => code switch
+        {
+            1000 => 500,
+            2001 or 2002 => 401,
+            2004 => 403,
+            _ => 400,
+        };
+
+        private static IResult Failure(int code, string message) =>
+            Results.Json(new Dictionary<string, object> { ["code"] = code, ["message"] = message }, statusCode: StatusOf(code));
+    }
+}
