@@ -154,8 +154,7 @@ namespace OtpTools.Engine.Http
             }
             var snippet = answer.Body.Length > 120 ? answer.Body.Substring(0, 120) + "..." : answer.Body;
             var serverError = answer.Status >= 500;
-            return new OtpException(serverError ? "Http.ServerError" : "Http.UnexpectedResponse",
-                serverError ? OtpErrorCategory.InvalidResult : OtpErrorCategory.ProtocolError,
+            return new OtpException(serverError ? "Http.ServerError" : "Http.UnexpectedResponse", OtpErrorCategory.InvalidResult,
                 $"{provider} answered HTTP {answer.Status} with a body that is not the documented JSON: {Redaction.Body(snippet)}" +
                 (isGet ? "" : " The code may have been delivered; it was not resent."),
                 inner)
