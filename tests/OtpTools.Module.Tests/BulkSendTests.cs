@@ -26,20 +26,51 @@ namespace OtpTools.Module.Tests
         private List<Sandbox.Providers.OtpBlue.OtpBlueSandbox.HistoryRow> Delivered(string prefix) =>
             _m.Sandbox.OtpBlue.Deliveries.Where(d => d.Text.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
-        public static IEnumerable<object[]> Faults() => Enum.GetValues<FaultKind>().Select(k => new object[] { k });
+        /// <summary>
+        /// Per sending provider: its sandbox prefix, rows that respect its per-recipient limits (OTPIQ allows 10 sends
+        /// per number per 10 minutes, EngageLab one per template and recipient), its credential, and the codes its
+        /// sandbox delivered.
+        /// </summary>
+        private (string Prefix, string Rows, string Credential, Dictionary<string, object?> Vars, Func<string, List<string>> Delivered) Bulk(string provider, int count)
+        {
+            var (codePrefix, _) = Rows(0);
+            var otp = $"Otp = '{codePrefix}' + $_.ToString('D4')";
+            switch (provider)
+            {
+                case "Otpiq":
+                    return ("otpiq", $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Phone = '96475012' + (30000 + $_).ToString('D5'); {otp} }} }}",
+                        "-ApiKey $key", new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.Otpiq) },
+                        p => _m.Sandbox.Otpiq.Deliveries.Select(d => d.VerificationCode).Where(c => c.StartsWith(p, StringComparison.Ordinal)).ToList());
+                case "EngageLab":
+                    return ("engagelab", $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Email = 'r' + $_ + '@{codePrefix.ToLowerInvariant()}.example.com'; {otp} }} }}",
+                        $"-Credential $cred -TemplateId {Sandbox.Providers.EngageLab.EngageLabScenarios.EmailTemplate}",
+                        new Dictionary<string, object?> { ["cred"] = new System.Management.Automation.PSCredential(SandboxKeys.EngageLabDevKey, ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)) },
+                        p => _m.Sandbox.EngageLab.Deliveries.Select(d => d.Params.TryGetValue("code", out var c) ? c : "").Where(c => c.StartsWith(p, StringComparison.Ordinal)).ToList());
+                default:
+                    return ("otpblue", $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; {otp} }} }}",
+                        "-ApiKey $key", ModuleFixture.OtpBlueKey(),
+                        p => Delivered(p).Select(d => d.Text).ToList());
+            }
+        }
+
+        public static IEnumerable<object[]> ProviderFaults() =>
+            from provider in new[] { "OtpBlue", "Otpiq", "EngageLab" }
+            from fault in Enum.GetValues<FaultKind>()
+            select new object[] { provider, fault };
 
         [Theory]
-        [MemberData(nameof(Faults))]
-        public void Under_each_fault_a_bulk_run_yields_one_receipt_per_row_and_never_delivers_a_code_twice(FaultKind fault)
+        [MemberData(nameof(ProviderFaults))]
+        public void Under_each_fault_a_bulk_run_yields_one_receipt_per_row_and_never_delivers_a_code_twice(string provider, FaultKind fault)
         {
-            var (prefix, rows) = Rows(60);
-            _m.Sandbox.Faults.Inject("otpblue", fault, everyNth: 3, retryAfter: "0");
+            const int count = 50;
+            var bulk = Bulk(provider, count);
+            var codePrefix = "B" + _batch.ToString("D3");
+            _m.Sandbox.Faults.Inject(bulk.Prefix, fault, everyNth: 3, retryAfter: "0");
             ScriptRun run;
             try
             {
                 // -MaxRetry 10: with every third request faulted, a row must not run out of retries by bad luck.
-                run = _m.Run($"{rows} | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 6 -TimeoutSec 1 -MaxRetry 10",
-                    ModuleFixture.OtpBlueKey());
+                run = _m.Run($"{bulk.Rows} | Send-OtpCode -Provider {provider} {bulk.Credential} -ThrottleLimit 6 -TimeoutSec 1 -MaxRetry 10", bulk.Vars);
             }
             finally
             {
@@ -47,11 +78,10 @@ namespace OtpTools.Module.Tests
             }
 
             var results = run.Objects<OtpSendResult>().ToList();
-            Assert.Equal(Enumerable.Range(1, 60), results.Select(r => r.Position).OrderBy(p => p));
-            var delivered = Delivered(prefix);
-            var deliveredCodes = delivered.Select(d => d.Text).ToList();
+            Assert.Equal(Enumerable.Range(1, count), results.Select(r => r.Position).OrderBy(p => p));
+            var deliveredCodes = bulk.Delivered(codePrefix);
             Assert.Equal(deliveredCodes.Count, deliveredCodes.Distinct().Count());
-            string CodeOf(OtpSendResult r) => prefix + r.Position.ToString("D4");
+            string CodeOf(OtpSendResult r) => codePrefix + r.Position.ToString("D4");
 
             foreach (var r in results)
             {
@@ -78,7 +108,7 @@ namespace OtpTools.Module.Tests
                     // Processed, answer spoiled: reported as unknown, never resent.
                     Assert.Contains(results, r => r.Status == "unknown");
                     Assert.All(results.Where(r => r.Status == "unknown"), r => Assert.Equal(1, r.Attempts));
-                    Assert.Equal(60, delivered.Count);
+                    Assert.Equal(count, deliveredCodes.Count);
                     break;
                 case FaultKind.Hang:
                     Assert.Contains(results, r => r.ErrorId == "Http.Timeout");
@@ -86,6 +116,50 @@ namespace OtpTools.Module.Tests
                 default:
                     Assert.Contains(results, r => !r.Success);
                     break;
+            }
+        }
+
+        public static IEnumerable<object[]> PagingFaults() =>
+            from cmd in new[] { "history", "senders" }
+            from fault in Enum.GetValues<FaultKind>()
+            select new object[] { cmd, fault };
+
+        [Theory]
+        [MemberData(nameof(PagingFaults))]
+        public void Paging_under_a_fault_yields_every_row_once_or_a_clear_error_never_a_silent_gap(string listing, FaultKind fault)
+        {
+            var history = listing == "history";
+            if (history) _m.Sandbox.OtpBlue.SeedHistory(2600, new DateTime(2025, 11, 1), new DateTime(2025, 11, 30));
+            else _m.Sandbox.GetOtp.SeedSenders(2600);
+            var prefix = history ? "otpblue" : "getotp";
+            var command = history
+                ? "Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 500 -ApiKey $key"
+                : "Get-OtpSender -Provider GetOtp -PageSize 500 -ApiKey $key";
+            var key = ModuleFixture.Secure(history ? SandboxKeys.OtpBlue : SandboxKeys.GetOtp);
+            _m.Sandbox.Faults.Inject(prefix, fault, everyNth: 2, retryAfter: "0");
+            ScriptRun run;
+            try
+            {
+                run = _m.Run($"try {{ {command} -TimeoutSec 1 -MaxRetry 2 }} catch {{ $_ }}", new Dictionary<string, object?> { ["key"] = key });
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+
+            var ids = run.Output.Select(o => o?.BaseObject).Select(o => o is OtpHistoryEntry h ? h.Id : (o as OtpSender)?.Id).Where(id => id != null).ToList();
+            var expected = Enumerable.Range(0, 2600).Select(i => history ? _m.Sandbox.OtpBlue.SeededRow(i).Id : Sandbox.Providers.GetOtp.GetOtpSandbox.SeededSender(i).Id).ToList();
+            var error = run.Output.Select(o => o?.BaseObject).OfType<System.Management.Automation.ErrorRecord>().SingleOrDefault();
+            if (error == null)
+            {
+                Assert.Equal(expected, ids);
+            }
+            else
+            {
+                // A clear error, and the rows before it are an unbroken prefix of the listing.
+                Assert.StartsWith("Http.", error.FullyQualifiedErrorId);
+                Assert.Equal(expected.Take(ids.Count), ids);
+                Assert.True(ids.Count < expected.Count);
             }
         }
 
