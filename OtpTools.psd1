@@ -14,6 +14,10 @@
         'Send-OtpCode'
         'Get-OtpHistory'
         'Get-OtpRegion'
+        'Register-OtpProvider'
+        'Get-OtpProvider'
+        'Set-OtpProvider'
+        'Unregister-OtpProvider'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

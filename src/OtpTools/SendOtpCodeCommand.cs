@@ -75,7 +75,7 @@ namespace OtpTools
                 return;
             }
 
-            if (!ShouldProcess($"{prepared.Destination} (row {request.Position})", $"Send one-time passcode via {Provider}"))
+            if (!ShouldProcess($"{prepared.Destination} (row {request.Position})", $"Send one-time passcode via {ProviderName}"))
                 return;
             Emit(Await(_service.SendAsync(prepared, Cancellation)));
         }
