@@ -169,9 +169,9 @@ namespace OtpTools.Module.Tests
             var run = _m.Run(@"
                 Register-OtpProvider -Name Prod -Type OtpBlue
                 Register-OtpProvider -Name Staging -Type OtpBlue
-                (TabExpansion2 -inputScript 'Send-OtpCode -Provider ' -cursorColumn 22).CompletionMatches.CompletionText
+                (TabExpansion2 -inputScript 'Send-OtpCode -Provider ' -cursorColumn 23).CompletionMatches.CompletionText
                 '--'
-                (TabExpansion2 -inputScript 'Get-OtpRegion -Provider st' -cursorColumn 25).CompletionMatches.CompletionText");
+                (TabExpansion2 -inputScript 'Get-OtpRegion -Provider st' -cursorColumn 26).CompletionMatches.CompletionText");
             var texts = run.Output.Select(o => (string)o.BaseObject).ToList();
             var all = texts.TakeWhile(t => t != "--").ToList();
             Assert.Contains("Prod", all);
