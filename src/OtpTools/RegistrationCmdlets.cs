@@ -56,8 +56,7 @@ namespace OtpTools
     /// Registers a named provider: its type, optional base URI, and the vault secret that holds its key. With -ApiKey or
     /// -Credential the key is first stored in the vault through Set-Secret. The registrations file never holds a secret.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
-        DefaultParameterSetName = "NoSecret")]
+    [Cmdlet(VerbsLifecycle.Register, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OtpProviderInfo))]
     public sealed class RegisterOtpProviderCommand : OtpRegistrationCmdlet
     {
@@ -74,22 +73,18 @@ namespace OtpTools
 
         /// <summary>The SecretManagement vault that holds the key.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = "ApiKey", Mandatory = true)]
-        [Parameter(ParameterSetName = "Credential", Mandatory = true)]
         public string? Vault { get; set; }
 
         /// <summary>The secret's name in the vault.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = "ApiKey", Mandatory = true)]
-        [Parameter(ParameterSetName = "Credential", Mandatory = true)]
         public string? SecretName { get; set; }
 
         /// <summary>Stores this key in the vault (Set-Secret) before saving the registration.</summary>
-        [Parameter(ParameterSetName = "ApiKey", Mandatory = true)]
+        [Parameter]
         public SecureString? ApiKey { get; set; }
 
         /// <summary>Stores this credential in the vault (EngageLab: user name = dev_key, password = dev_secret).</summary>
-        [Parameter(ParameterSetName = "Credential", Mandatory = true)]
+        [Parameter]
         [Credential]
         public PSCredential? Credential { get; set; }
 
@@ -115,6 +110,13 @@ namespace OtpTools
                     { ParameterName = "Type", TargetValue = Type };
                 RegistrationStore.ValidateName(Name, type);
                 CheckVault(Vault, SecretName);
+                if (ApiKey != null && Credential != null)
+                    throw new OtpException("Registration.SecretTwice", OtpErrorCategory.InvalidArgument,
+                        "Give either -ApiKey or -Credential, not both.") { ParameterName = "Credential" };
+                if ((ApiKey != null || Credential != null) && string.IsNullOrEmpty(Vault))
+                    throw new OtpException("Registration.SecretWithoutVault", OtpErrorCategory.InvalidArgument,
+                        "-ApiKey and -Credential are stored in a SecretManagement vault: add -Vault <vault> -SecretName <name>. " +
+                        "The registrations file never holds a secret.") { ParameterName = "Vault" };
                 var registration = new ProviderRegistration
                 {
                     Name = Name,

@@ -86,7 +86,7 @@ namespace OtpTools
                 { ParameterName = "Provider", TargetValue = providerName, RecommendedAction = InstallHint };
 
             using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            ps.AddCommand(command);
+            ps.AddCommand(command.Name);
             parameters(ps);
             System.Collections.ObjectModel.Collection<PSObject> output;
             try

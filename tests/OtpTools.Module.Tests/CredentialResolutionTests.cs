@@ -52,7 +52,7 @@ namespace OtpTools.Module.Tests
                 "Set-Secret -Vault CorpVault -Name OtpBlueProd -Secret $secret\n" + RegisterProd() + Send + " -Debug", Vars(secret));
             AssertSent(run);
             Assert.Contains(run.Debug, d => d.Contains("credential from vault 'CorpVault' secret 'OtpBlueProd' (Get-Secret)"));
-            Assert.False(string.IsNullOrEmpty(shape));
+            _ = shape; // names the case in the test output
         }
 
         [Fact]
@@ -117,7 +117,7 @@ namespace OtpTools.Module.Tests
             var run = _m.Run(StandIn.WithVault() + "Set-Secret -Vault CorpVault -Name OtpBlueProd -Secret $key\n" + RegisterProd() + @"
                 Send-OtpCode -Provider Prod -To +61412345678 -Code 111
                 Get-OtpHistory -Provider Prod -First 1
-                Get-OtpRegion -Provider Prod | Select-Object -First 1", Vars());
+                Get-OtpRegion -Provider Prod", Vars());
             Assert.Null(run.Terminating);
             Assert.Empty(run.Errors);
             Assert.Single(run.Objects<OtpSendResult>());
@@ -131,7 +131,7 @@ namespace OtpTools.Module.Tests
                 new[] { "SecretManagement is not available", "Install-Module Microsoft.PowerShell.SecretManagement" } },
             new object[] { $"Import-Module '{StandIn.Manifest}'\n", "Credential.VaultNotFound", ErrorCategory.ObjectNotFound,
                 new[] { "Vault 'CorpVault'", "is not registered with SecretManagement", "Register-SecretVault -Name CorpVault" } },
-            new object[] { StandIn.WithVault("@{ Password = 'pw' }") + "Set-Secret -Vault CorpVault -Name OtpBlueProd -Secret $key -ErrorAction SilentlyContinue\n",
+            new object[] { StandIn.WithVault("@{ Password = 'pw' }"),
                 "Credential.VaultLocked", ErrorCategory.PermissionDenied,
                 new[] { "Vault 'CorpVault' is locked", "Unlock-SecretVault -Name CorpVault" } },
             new object[] { StandIn.WithVault(), "Credential.SecretNotFound", ErrorCategory.ObjectNotFound,
