@@ -88,6 +88,8 @@ namespace OtpTools
             using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
             ps.AddCommand(command.Name);
             parameters(ps);
+            // Errors come back to us as records whatever the caller's $ErrorActionPreference, so they are mapped the same way.
+            ps.AddParameter("ErrorAction", ActionPreference.Continue);
             System.Collections.ObjectModel.Collection<PSObject> output;
             try
             {
