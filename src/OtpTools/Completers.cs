@@ -73,10 +73,23 @@ namespace OtpTools
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var chosen = fakeBoundParameters["Provider"] as string;
-            var type = ProviderCatalog.Find(chosen);
+            var type = ProviderCatalog.Find(chosen) ?? RegisteredType(chosen);
             var types = type != null ? new[] { type } : ProviderCatalog.All.ToArray();
             var values = types.SelectMany(t => t.ParameterValues.TryGetValue(parameterName, out var v) ? v : Array.Empty<string>());
             return Completions.Matching(values, wordToComplete);
+        }
+
+        private static IOtpProviderType? RegisteredType(string? name)
+        {
+            if (string.IsNullOrWhiteSpace(name)) return null;
+            try
+            {
+                return ProviderCatalog.Find(RegistrationStore.ForCurrentUser().Find(name)?.Type);
+            }
+            catch (OtpException)
+            {
+                return null; // a damaged file must not break tab completion
+            }
         }
     }
 }

@@ -150,6 +150,14 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Vault_failures_map_the_same_when_the_caller_prefers_Stop()
+        {
+            using var config = new ConfigScope();
+            var error = _m.RunTerminating("$ErrorActionPreference = 'Stop'\n" + StandIn.WithVault() + RegisterProd() + Send, Vars());
+            Assert.Equal("Credential.SecretNotFound,OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
+        }
+
+        [Fact]
         public void Unlocking_the_vault_as_the_error_advises_lets_the_send_through()
         {
             using var config = new ConfigScope();
