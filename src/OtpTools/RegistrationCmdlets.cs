@@ -12,7 +12,19 @@ namespace OtpTools
     /// <summary>Shared by the registration cmdlets: the store, engine errors as ErrorRecords, output objects.</summary>
     public abstract class OtpRegistrationCmdlet : PSCmdlet
     {
-        internal static RegistrationStore Store => RegistrationStore.ForCurrentUser();
+        private RegistrationStore? _store;
+
+        /// <summary>The registrations file, found once per command; -Verbose names it.</summary>
+        internal RegistrationStore Store
+        {
+            get
+            {
+                if (_store != null) return _store;
+                _store = RegistrationStore.ForCurrentUser();
+                WriteVerbose($"Provider registrations file: {_store.Path}");
+                return _store;
+            }
+        }
 
         internal static OtpProviderInfo ToInfo(ProviderRegistration r) => new OtpProviderInfo
         {

@@ -33,6 +33,14 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Verbose_names_the_registrations_file_in_use()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run("Register-OtpProvider -Name Prod -Type OtpBlue -Verbose; Get-OtpProvider -Verbose");
+            Assert.Equal(2, run.Verbose.Count(v => v == $"Provider registrations file: {config.File}"));
+        }
+
+        [Fact]
         public void Registering_an_existing_name_needs_Force_and_Force_replaces_it_keeping_its_default_flag()
         {
             using var config = new ConfigScope();
