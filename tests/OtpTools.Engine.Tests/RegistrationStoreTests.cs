@@ -52,6 +52,28 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
+        public async Task Two_processes_writing_at_once_lose_nothing()
+        {
+            // Built next to this assembly's configuration folder: tests/<project>/bin/<config>/net10.0/.
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var writer = Path.Combine(testBin.Parent!.Parent!.Parent!.Parent!.FullName, "OtpTools.RegistrationWriter", "bin",
+                testBin.Parent.Name, "net10.0", "OtpTools.RegistrationWriter.dll");
+            Assert.True(File.Exists(writer), writer);
+            Task<string> Run(string prefix) => Task.Run(() =>
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var arg in new[] { writer, FilePath, prefix, "30" }) start.ArgumentList.Add(arg);
+                using var process = System.Diagnostics.Process.Start(start)!;
+                var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                return output;
+            });
+            var outputs = await Task.WhenAll(Run("A"), Run("B"));
+            Assert.All(outputs, o => Assert.Equal("wrote 30", o.Trim()));
+            Assert.Equal(60, new RegistrationStore(FilePath).Load().Select(r => r.Name).Distinct().Count());
+        }
+
+        [Fact]
         public void A_file_that_is_not_valid_json_is_reported_as_damaged_with_its_path()
         {
             Directory.CreateDirectory(_folder);

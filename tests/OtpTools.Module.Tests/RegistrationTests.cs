@@ -136,12 +136,12 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
-        public void Two_runspaces_registering_at_once_lose_no_registration_and_leave_no_temporary_file()
+        public async Task Two_runspaces_registering_at_once_lose_no_registration_and_leave_no_temporary_file()
         {
             using var config = new ConfigScope();
             ScriptRun Register(string prefix) => _m.Run(
                 $"1..25 | ForEach-Object {{ Register-OtpProvider -Name ('{prefix}' + $_) -Type OtpBlue -Vault V -SecretName ('{prefix}' + $_) }}");
-            var runs = Task.WhenAll(Task.Run(() => Register("A")), Task.Run(() => Register("B"))).GetAwaiter().GetResult();
+            var runs = await Task.WhenAll(Task.Run(() => Register("A")), Task.Run(() => Register("B")));
             Assert.All(runs, r => Assert.Empty(r.Errors));
             Assert.All(runs, r => Assert.Null(r.Terminating));
 
