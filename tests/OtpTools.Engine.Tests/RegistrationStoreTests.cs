@@ -59,18 +59,19 @@ namespace OtpTools.Engine.Tests
             var writer = Path.Combine(testBin.Parent!.Parent!.Parent!.Parent!.FullName, "OtpTools.RegistrationWriter", "bin",
                 testBin.Parent.Name, "net10.0", "OtpTools.RegistrationWriter.dll");
             Assert.True(File.Exists(writer), writer);
+            var startAt = (DateTime.UtcNow + TimeSpan.FromSeconds(3)).Ticks.ToString();
             Task<string> Run(string prefix) => Task.Run(() =>
             {
                 var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var arg in new[] { writer, FilePath, prefix, "30" }) start.ArgumentList.Add(arg);
+                foreach (var arg in new[] { writer, FilePath, prefix, "150", startAt }) start.ArgumentList.Add(arg);
                 using var process = System.Diagnostics.Process.Start(start)!;
                 var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
                 process.WaitForExit();
                 return output;
             });
             var outputs = await Task.WhenAll(Run("A"), Run("B"));
-            Assert.All(outputs, o => Assert.Equal("wrote 30", o.Trim()));
-            Assert.Equal(60, new RegistrationStore(FilePath).Load().Select(r => r.Name).Distinct().Count());
+            Assert.All(outputs, o => Assert.Equal("wrote 150", o.Trim()));
+            Assert.Equal(300, new RegistrationStore(FilePath).Load().Select(r => r.Name).Distinct().Count());
         }
 
         [Fact]
