@@ -88,7 +88,8 @@ namespace OtpTools
             if (provider.Registration?.HasVaultSecret == true) return VaultSecrets.Fetch(this, provider);
             return EnvironmentCredentials.Find(provider)
                    ?? throw new OtpException("Credential.NotFound", OtpErrorCategory.AuthenticationError,
-                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}.")
+                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}" +
+                       (provider.Registration == null ? "." : $", or keep it in a vault: Set-OtpProvider -Name {provider.Name} -Vault <vault> -SecretName <secret>."))
                    { ParameterName = provider.Type.CredentialKind == CredentialKind.KeyPair ? "Credential" : "ApiKey" };
         }
 

@@ -102,6 +102,16 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_registration_with_no_key_anywhere_says_how_to_add_one_including_a_vault()
+        {
+            using var config = new ConfigScope();
+            var error = _m.RunTerminating(RegisterProd("") + Send, Vars());
+            Assert.Equal("Credential.NotFound,OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("OTPTOOLS_PROD_APIKEY", error.Exception.Message);
+            Assert.Contains("Set-OtpProvider -Name Prod -Vault <vault> -SecretName <secret>", error.Exception.Message);
+        }
+
+        [Fact]
         public void A_registration_with_a_vault_does_not_fall_back_to_the_environment_when_the_vault_fails()
         {
             using var config = new ConfigScope();
