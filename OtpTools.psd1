@@ -15,6 +15,10 @@
         'Get-OtpHistory'
         'Get-OtpRegion'
         'Get-OtpSender'
+        'Register-OtpProvider'
+        'Get-OtpProvider'
+        'Set-OtpProvider'
+        'Unregister-OtpProvider'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -3,6 +3,7 @@ using System.Net.Http;
 using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
+using OtpTools.Engine.Registrations;
 
 namespace OtpTools.Engine
 {
@@ -49,8 +50,9 @@ namespace OtpTools.Engine
     /// <summary>A provider name resolved to its type and base URI.</summary>
     public sealed class ResolvedProvider
     {
-        public ResolvedProvider(string name, IOtpProviderType type, Uri baseUri)
+        public ResolvedProvider(string name, IOtpProviderType type, Uri baseUri, ProviderRegistration? registration = null)
         {
+            Registration = registration;
             Name = name;
             Type = type;
             BaseUri = baseUri;
@@ -60,5 +62,7 @@ namespace OtpTools.Engine
         public string Name { get; }
         public IOtpProviderType Type { get; }
         public Uri BaseUri { get; }
+        /// <summary>The registration the name resolved to; null for a bare type name.</summary>
+        public ProviderRegistration? Registration { get; }
     }
 }

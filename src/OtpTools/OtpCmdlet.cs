@@ -27,6 +27,9 @@ namespace OtpTools
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
         public string? Provider { get; set; }
 
+        /// <summary>The provider resolved by Connect: a registration, a type name, or the default registration.</summary>
+        protected string? ProviderName { get; private set; }
+
         /// <summary>The provider's API key.</summary>
         [Parameter]
         public SecureString? ApiKey { get; set; }
@@ -69,6 +72,7 @@ namespace OtpTools
                         $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
                         $"providers; '{provider.Name}' is {provider.Type.Name}.")
                     { ParameterName = "Provider", TargetValue = Provider };
+                ProviderName = provider.Name;
                 _credential = ResolveCredential(provider);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
@@ -96,9 +100,13 @@ namespace OtpTools
                 if (ApiKey != null) return OtpCredential.FromApiKey(ApiKey, "-ApiKey");
                 if (Credential != null) return OtpCredential.FromApiKey(Credential.Password, "-Credential (password)");
             }
+            // A registration that names a vault secret must get it from there: falling back silently would hide a
+            // locked vault or a missing secret behind some other key.
+            if (provider.Registration?.HasVaultSecret == true) return VaultSecrets.Fetch(this, provider);
             return EnvironmentCredentials.Find(provider)
                    ?? throw new OtpException("Credential.NotFound", OtpErrorCategory.AuthenticationError,
-                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}.")
+                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}" +
+                       (provider.Registration == null ? "." : $", or keep it in a vault: Set-OtpProvider -Name {provider.Name} -Vault <vault> -SecretName <secret>."))
                    { ParameterName = provider.Type.CredentialKind == CredentialKind.KeyPair ? "Credential" : "ApiKey" };
         }
 
@@ -141,19 +149,8 @@ namespace OtpTools
             }
         }
 
-        protected ErrorRecord ToErrorRecord(OtpException error, object? input)
-        {
-            var category = Enum.TryParse<ErrorCategory>(error.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
-            var message = _credential?.Redact(error.Message) ?? error.Message;
-            var record = new ErrorRecord(new OtpToolsException(message, error), error.ErrorId, category, error.TargetValue ?? input)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            };
-            if (error.RecommendedAction != null) record.ErrorDetails.RecommendedAction = error.RecommendedAction;
-            if (error.TargetValue != null || error.ParameterName != null)
-                record.CategoryInfo.TargetName = error.ParameterName ?? record.CategoryInfo.TargetName;
-            return record;
-        }
+        protected ErrorRecord ToErrorRecord(OtpException error, object? input) =>
+            OtpErrors.ToRecord(error, input, _credential == null ? null : new Func<string, string>(_credential.Redact));
 
         protected void WriteOtpError(OtpException error, object? input) => WriteError(ToErrorRecord(error, input));
 

@@ -162,7 +162,7 @@ namespace OtpTools
                 return;
             }
 
-            if (!ShouldProcess($"{prepared.Destination} (row {request.Position})", $"Send one-time passcode via {Provider}"))
+            if (!ShouldProcess($"{prepared.Destination} (row {request.Position})", $"Send one-time passcode via {ProviderName}"))
                 return;
             while (_inFlight.Count >= ThrottleLimit) WaitForOneToComplete();
             _inFlight.Add(_service.SendAsync(prepared, Cancellation));

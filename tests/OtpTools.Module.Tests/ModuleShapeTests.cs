@@ -13,7 +13,11 @@ namespace OtpTools.Module.Tests
     [Collection(ModuleCollection.Name)]
     public sealed class ModuleShapeTests
     {
-        private static readonly string[] Exported = { "Get-OtpHistory", "Get-OtpRegion", "Get-OtpSender", "Send-OtpCode" };
+        private static readonly string[] Exported =
+        {
+            "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Register-OtpProvider", "Send-OtpCode",
+            "Set-OtpProvider", "Unregister-OtpProvider",
+        };
         private readonly ModuleFixture _m;
         public ModuleShapeTests(ModuleFixture fixture) => _m = fixture;
 
@@ -57,7 +61,7 @@ namespace OtpTools.Module.Tests
         public void Every_output_type_has_a_table_view_of_existing_properties_that_fits_80_columns()
         {
             var format = XDocument.Load(Path.Combine(Paths.ModuleFolder, "OtpTools.format.ps1xml"));
-            foreach (var type in new[] { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender) })
+            foreach (var type in new[] { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo) })
             {
                 var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName);
                 var headers = view.Descendants("TableColumnHeader").ToList();

@@ -69,6 +69,8 @@ namespace OtpTools.Module.Tests
         {
             Assert.True(File.Exists(Paths.Manifest), $"The module is not built at {Paths.Manifest}: run 'dotnet build' first.");
             Sandbox = await SandboxServer.StartAsync();
+            // No test may read or write the user's real registrations file.
+            Environment.SetEnvironmentVariable("OTPTOOLS_CONFIG_PATH", Path.Combine(Path.GetTempPath(), "otptools-tests-" + Guid.NewGuid().ToString("N"), "providers.json"));
             foreach (var prefix in new[] { "otpblue", "getotp", "otpiq", "engagelab" })
                 Environment.SetEnvironmentVariable($"OTPTOOLS_{prefix.ToUpperInvariant()}_BASEURI", Sandbox.UriFor(prefix));
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using OtpTools.Engine.Registrations;
 
 namespace OtpTools.Engine.Providers
 {
@@ -9,25 +10,55 @@ namespace OtpTools.Engine.Providers
         /// <summary>Environment variable that overrides a type's production host, e.g. OTPTOOLS_OTPBLUE_BASEURI.</summary>
         public static string BaseUriVariable(IOtpProviderType type) => $"OTPTOOLS_{type.Name.ToUpperInvariant()}_BASEURI";
 
-        public static ResolvedProvider Resolve(string? name, Func<string, string?>? environment = null)
+        /// <summary>
+        /// A registered name first (case-insensitive), else a type name; with no name, the registration marked
+        /// default. A registration's own base URI wins over OTPTOOLS_&lt;TYPE&gt;_BASEURI, which serves the bare type
+        /// and registrations that set none.
+        /// </summary>
+        public static ResolvedProvider Resolve(string? name, Func<string, string?>? environment = null, RegistrationStore? store = null)
         {
             environment ??= Environment.GetEnvironmentVariable;
+            store ??= RegistrationStore.ForCurrentUser(environment);
+            ProviderRegistration? registration;
             if (string.IsNullOrWhiteSpace(name))
-                throw new OtpException("Provider.NotSpecified", OtpErrorCategory.InvalidArgument,
-                    $"No provider was named. Use -Provider with one of: {TypeNames()}.")
-                { ParameterName = "Provider" };
+            {
+                registration = store.FindDefault()
+                    ?? throw new OtpException("Provider.NotSpecified", OtpErrorCategory.InvalidArgument,
+                        $"No provider was named and none is registered as the default. Use -Provider with a registered name or one of: {TypeNames()}, " +
+                        "or mark a registration as the default (Set-OtpProvider -Name <name> -Default).")
+                    { ParameterName = "Provider" };
+            }
+            else
+            {
+                registration = store.Find(name);
+            }
+
+            if (registration != null)
+            {
+                var registeredType = ProviderCatalog.Find(registration.Type)
+                    ?? throw new OtpException("Registration.UnknownType", OtpErrorCategory.InvalidData,
+                        $"Provider '{registration.Name}' is registered with type '{registration.Type}', which this version of OtpTools does not know " +
+                        $"(known: {TypeNames()}). Update OtpTools, or re-register it: Register-OtpProvider -Name {registration.Name} -Type <type> -Force.")
+                    { ParameterName = "Provider", TargetValue = registration.Name };
+                var registeredUri = string.IsNullOrWhiteSpace(registration.BaseUri)
+                    ? TypeBaseUri(registeredType, environment)
+                    : ParseBaseUri(registration.BaseUri!, $"the registration '{registration.Name}' in {store.Path}");
+                return new ResolvedProvider(registration.Name, registeredType, registeredUri, registration);
+            }
 
             var type = ProviderCatalog.Find(name);
             if (type == null)
                 throw new OtpException("Provider.NotFound", OtpErrorCategory.ObjectNotFound,
-                    $"Provider '{name}' is not known. Use one of: {TypeNames()}.")
+                    $"Provider '{name}' is neither a registered provider nor a provider type. Use one of: {TypeNames()}, " +
+                    "or register it with Register-OtpProvider (Get-OtpProvider lists the registered ones).")
                 { ParameterName = "Provider", TargetValue = name };
+            return new ResolvedProvider(type.Name, type, TypeBaseUri(type, environment));
+        }
 
-            var baseUri = type.DefaultBaseUri;
+        private static Uri TypeBaseUri(IOtpProviderType type, Func<string, string?> environment)
+        {
             var overridden = environment(BaseUriVariable(type));
-            if (!string.IsNullOrWhiteSpace(overridden))
-                baseUri = ParseBaseUri(overridden!, BaseUriVariable(type));
-            return new ResolvedProvider(type.Name, type, baseUri);
+            return string.IsNullOrWhiteSpace(overridden) ? type.DefaultBaseUri : ParseBaseUri(overridden!, BaseUriVariable(type));
         }
 
         /// <summary>HTTPS only, except loopback (the sandbox).</summary>

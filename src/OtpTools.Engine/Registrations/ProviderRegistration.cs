@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace OtpTools.Engine.Registrations
+{
+    /// <summary>
+    /// A named provider: its type, optional base URI and where its secret lives (vault + secret name).
+    /// Never the secret itself.
+    /// </summary>
+    public sealed class ProviderRegistration
+    {
+        [JsonPropertyName("name")] public string Name { get; set; } = "";
+        [JsonPropertyName("type")] public string Type { get; set; } = "";
+        [JsonPropertyName("baseUri")] public string? BaseUri { get; set; }
+        [JsonPropertyName("vault")] public string? Vault { get; set; }
+        [JsonPropertyName("secretName")] public string? SecretName { get; set; }
+        [JsonPropertyName("isDefault")] public bool IsDefault { get; set; }
+
+        public bool HasVaultSecret => !string.IsNullOrEmpty(Vault) && !string.IsNullOrEmpty(SecretName);
+
+        public ProviderRegistration Copy() => (ProviderRegistration)MemberwiseClone();
+    }
+}

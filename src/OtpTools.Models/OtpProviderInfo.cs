@@ -1,0 +1,14 @@
+namespace OtpTools
+{
+    /// <summary>A registered provider as Get-OtpProvider shows it: where its secret lives, never the secret.</summary>
+    public sealed class OtpProviderInfo
+    {
+        public string? Name { get; set; }
+        public string? Type { get; set; }
+        /// <summary>The registration's own base URI; empty when the type's default (or OTPTOOLS_&lt;TYPE&gt;_BASEURI) applies.</summary>
+        public string? BaseUri { get; set; }
+        public string? Vault { get; set; }
+        public string? SecretName { get; set; }
+        public bool IsDefault { get; set; }
+    }
+}

@@ -1,0 +1,301 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using OtpTools.Engine;
+using OtpTools.Engine.Providers;
+using OtpTools.Engine.Registrations;
+
+namespace OtpTools
+{
+    /// <summary>Shared by the registration cmdlets: the store, engine errors as ErrorRecords, output objects.</summary>
+    public abstract class OtpRegistrationCmdlet : PSCmdlet
+    {
+        private RegistrationStore? _store;
+
+        /// <summary>The registrations file, found once per command; -Verbose names it.</summary>
+        internal RegistrationStore Store
+        {
+            get
+            {
+                if (_store != null) return _store;
+                _store = RegistrationStore.ForCurrentUser();
+                WriteVerbose($"Provider registrations file: {_store.Path}");
+                return _store;
+            }
+        }
+
+        internal static OtpProviderInfo ToInfo(ProviderRegistration r) => new OtpProviderInfo
+        {
+            Name = r.Name,
+            Type = r.Type,
+            BaseUri = r.BaseUri,
+            Vault = r.Vault,
+            SecretName = r.SecretName,
+            IsDefault = r.IsDefault,
+        };
+
+        internal void Fail(OtpException error, object? target) => ThrowTerminatingError(OtpErrors.ToRecord(error, target));
+
+        internal void WriteFailure(OtpException error, object? target) => WriteError(OtpErrors.ToRecord(error, target));
+
+        internal static OtpException NotFound(string name, RegistrationStore store) =>
+            new OtpException("Registration.NotFound", OtpErrorCategory.ObjectNotFound,
+                $"No provider named '{name}' is registered (registrations file '{store.Path}'). Get-OtpProvider lists them; Register-OtpProvider adds one.")
+            { ParameterName = "Name", TargetValue = name };
+
+        internal static string? CheckBaseUri(string? value) =>
+            string.IsNullOrWhiteSpace(value) ? null : ProviderResolver.ParseBaseUri(value!, "-BaseUri").AbsoluteUri;
+
+        internal static void CheckVault(string? vault, string? secretName)
+        {
+            if (string.IsNullOrEmpty(vault) != string.IsNullOrEmpty(secretName))
+                throw new OtpException("Registration.VaultIncomplete", OtpErrorCategory.InvalidArgument,
+                    "-Vault and -SecretName go together: name both the vault and the secret in it, or neither.")
+                { ParameterName = string.IsNullOrEmpty(vault) ? "Vault" : "SecretName" };
+        }
+
+        /// <summary>Only one registration is the default.</summary>
+        internal static void MakeDefault(List<ProviderRegistration> all, ProviderRegistration chosen)
+        {
+            foreach (var r in all) r.IsDefault = false;
+            chosen.IsDefault = true;
+        }
+    }
+
+    /// <summary>
+    /// Registers a named provider: its type, optional base URI, and the vault secret that holds its key. With -ApiKey or
+    /// -Credential the key is first stored in the vault through Set-Secret. The registrations file never holds a secret.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Register, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(OtpProviderInfo))]
+    public sealed class RegisterOtpProviderCommand : OtpRegistrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; } = "";
+
+        /// <summary>OtpBlue, GetOtp, Otpiq or EngageLab (the types this version knows; tab completion lists them).</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProviderTypeCompleter))]
+        public string Type { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? BaseUri { get; set; }
+
+        /// <summary>The SecretManagement vault that holds the key.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Vault { get; set; }
+
+        /// <summary>The secret's name in the vault.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? SecretName { get; set; }
+
+        /// <summary>Stores this key in the vault (Set-Secret) before saving the registration.</summary>
+        [Parameter]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>Stores this credential in the vault (EngageLab: user name = dev_key, password = dev_secret).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>Use this provider when -Provider is omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter Default { get; set; }
+
+        /// <summary>Replace an existing registration of the same name.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var store = Store;
+            try
+            {
+                var type = ProviderCatalog.Find(Type)
+                    ?? throw new OtpException("Registration.UnknownType", OtpErrorCategory.InvalidArgument,
+                        $"Provider type '{Type}' is not known. Use one of: {string.Join(", ", ProviderCatalog.All.Select(t => t.Name))}.")
+                    { ParameterName = "Type", TargetValue = Type };
+                RegistrationStore.ValidateName(Name, type);
+                CheckVault(Vault, SecretName);
+                if (ApiKey != null && Credential != null)
+                    throw new OtpException("Registration.SecretTwice", OtpErrorCategory.InvalidArgument,
+                        "Give either -ApiKey or -Credential, not both.") { ParameterName = "Credential" };
+                if ((ApiKey != null || Credential != null) && string.IsNullOrEmpty(Vault))
+                    throw new OtpException("Registration.SecretWithoutVault", OtpErrorCategory.InvalidArgument,
+                        "-ApiKey and -Credential are stored in a SecretManagement vault: add -Vault <vault> -SecretName <name>. " +
+                        "The registrations file never holds a secret.") { ParameterName = "Vault" };
+                var registration = new ProviderRegistration
+                {
+                    Name = Name,
+                    Type = type.Name,
+                    BaseUri = CheckBaseUri(BaseUri),
+                    Vault = string.IsNullOrEmpty(Vault) ? null : Vault,
+                    SecretName = string.IsNullOrEmpty(SecretName) ? null : SecretName,
+                };
+                if (!Force && store.Find(Name) != null) throw Exists();
+                if (!ShouldProcess($"{Name} ({type.Name}) in {store.Path}", "Register OTP provider")) return;
+
+                var secret = (object?)ApiKey ?? Credential;
+                if (secret != null) VaultSecrets.Store(this, Name, Vault!, SecretName!, secret);
+
+                store.Update(all =>
+                {
+                    var existing = all.FindIndex(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase));
+                    if (existing >= 0)
+                    {
+                        if (!Force) throw Exists();
+                        registration.IsDefault = all[existing].IsDefault;
+                        all.RemoveAt(existing);
+                    }
+                    all.Add(registration);
+                    if (Default) MakeDefault(all, registration);
+                    return registration;
+                });
+                if (PassThru) WriteObject(ToInfo(registration));
+            }
+            catch (OtpException e)
+            {
+                Fail(e, Name);
+            }
+        }
+
+        private OtpException Exists() =>
+            new OtpException("Registration.Exists", OtpErrorCategory.InvalidOperation,
+                $"A provider named '{Name}' is already registered. Use -Force to replace it, or Set-OtpProvider to change it.")
+            { ParameterName = "Name", TargetValue = Name };
+    }
+
+    /// <summary>Lists registered providers (never their secrets).</summary>
+    [Cmdlet(VerbsCommon.Get, "OtpProvider")]
+    [OutputType(typeof(OtpProviderInfo))]
+    public sealed class GetOtpProviderCommand : OtpRegistrationCmdlet
+    {
+        /// <summary>Wildcards allowed; all registrations when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegisteredNameCompleter))]
+        [SupportsWildcards]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var store = Store;
+            try
+            {
+                var all = store.Load().OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+                if (Name == null || Name.Length == 0)
+                {
+                    foreach (var r in all) WriteObject(ToInfo(r));
+                    return;
+                }
+                foreach (var name in Name)
+                {
+                    var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                    var matches = all.Where(r => pattern.IsMatch(r.Name)).ToList();
+                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                        WriteFailure(NotFound(name, store), name);
+                    foreach (var r in matches) WriteObject(ToInfo(r));
+                }
+            }
+            catch (OtpException e)
+            {
+                Fail(e, Name);
+            }
+        }
+    }
+
+    /// <summary>Changes a registration's base URI, vault, secret name or default flag.</summary>
+    [Cmdlet(VerbsCommon.Set, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(OtpProviderInfo))]
+    public sealed class SetOtpProviderCommand : OtpRegistrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegisteredNameCompleter))]
+        public string Name { get; set; } = "";
+
+        /// <summary>An empty string removes the registration's own base URI.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string? BaseUri { get; set; }
+
+        /// <summary>An empty string (with an empty -SecretName) removes the vault secret.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string? Vault { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string? SecretName { get; set; }
+
+        /// <summary>-Default makes this the default provider; -Default:$false stops it being the default.</summary>
+        [Parameter]
+        public SwitchParameter Default { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var store = Store;
+            var bound = MyInvocation.BoundParameters;
+            try
+            {
+                var baseUri = bound.ContainsKey(nameof(BaseUri)) ? CheckBaseUri(BaseUri) : null;
+                if (store.Find(Name) == null) throw NotFound(Name, store);
+                if (!ShouldProcess($"{Name} in {store.Path}", "Change OTP provider registration")) return;
+                var changed = store.Update(all =>
+                {
+                    var r = all.FirstOrDefault(x => string.Equals(x.Name, Name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw NotFound(Name, store);
+                    if (bound.ContainsKey(nameof(BaseUri))) r.BaseUri = baseUri;
+                    if (bound.ContainsKey(nameof(Vault))) r.Vault = string.IsNullOrEmpty(Vault) ? null : Vault;
+                    if (bound.ContainsKey(nameof(SecretName))) r.SecretName = string.IsNullOrEmpty(SecretName) ? null : SecretName;
+                    CheckVault(r.Vault, r.SecretName);
+                    if (bound.ContainsKey(nameof(Default)))
+                    {
+                        if (Default) MakeDefault(all, r);
+                        else r.IsDefault = false;
+                    }
+                    return r.Copy();
+                });
+                if (PassThru) WriteObject(ToInfo(changed));
+            }
+            catch (OtpException e)
+            {
+                WriteFailure(e, Name);
+            }
+        }
+    }
+
+    /// <summary>Removes registrations. The vault secret stays where it is (Remove-Secret removes it).</summary>
+    [Cmdlet(VerbsLifecycle.Unregister, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    public sealed class UnregisterOtpProviderCommand : OtpRegistrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegisteredNameCompleter))]
+        public string Name { get; set; } = "";
+
+        protected override void ProcessRecord()
+        {
+            var store = Store;
+            try
+            {
+                if (store.Find(Name) == null) throw NotFound(Name, store);
+                if (!ShouldProcess($"{Name} in {store.Path}", "Unregister OTP provider")) return;
+                store.Update(all =>
+                {
+                    if (all.RemoveAll(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase)) == 0) throw NotFound(Name, store);
+                    return true;
+                });
+            }
+            catch (OtpException e)
+            {
+                WriteFailure(e, Name);
+            }
+        }
+    }
+}
