@@ -31,10 +31,10 @@ namespace OtpTools.Module.Tests
                     [pscustomobject]@{ Mobile = '8618701235678'; TemplateId = 'otp-whatsapp-sms' }
                     [pscustomobject]@{ Recipient = '+13232109102'; TemplateId = 'otp-voice' }
                 )
-                $rows | Send-OtpCode -Provider EngageLab -Credential $cred", Vars());
+                $rows | Send-OtpCode -Provider EngageLab -Credential $cred -ThrottleLimit 1", Vars());
 
             Assert.Empty(run.Errors);
-            var results = run.Objects<OtpSendResult>().ToList();
+            var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.Equal(new[] { 1, 2, 3, 4 }, results.Select(r => r.Position));
             Assert.All(results, r => Assert.True(r.Success));
             Assert.Equal(new[] { "+13232109101", "alice@example.com", "+8618701235678", "+13232109102" }, results.Select(r => r.Destination));
@@ -105,10 +105,10 @@ namespace OtpTools.Module.Tests
         public void Resend_of_same_template_to_same_recipient_within_validity_yields_frequency_limit_explained()
         {
             var run = _m.Run(@"'carol@example.com', 'carol@example.com' |
-                Send-OtpCode -Provider EngageLab -TemplateId otp-email -Credential $cred -ErrorVariable failures
+                Send-OtpCode -Provider EngageLab -TemplateId otp-email -Credential $cred -ThrottleLimit 1 -ErrorVariable failures
                 $failures[0].ErrorDetails.RecommendedAction", Vars());
 
-            var results = run.Objects<OtpSendResult>().ToList();
+            var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.True(results[0].Success);
             var limited = results[1];
             Assert.Equal("EngageLab.FrequencyLimit", limited.ErrorId);

@@ -28,10 +28,10 @@ namespace OtpTools.Module.Tests
                     [pscustomobject]@{ Mobile = '009647501234512'; Code = '12345678901234567890' }
                     [pscustomobject]@{ Recipient = '+13232000003'; Code = '5' }
                 )
-                $rows | Send-OtpCode -Provider Otpiq -ApiKey $key", Key());
+                $rows | Send-OtpCode -Provider Otpiq -ApiKey $key -ThrottleLimit 1", Key());
 
             Assert.Empty(run.Errors);
-            var results = run.Objects<OtpSendResult>().ToList();
+            var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.Equal(new[] { 1, 2, 3, 4 }, results.Select(r => r.Position));
             Assert.All(results, r => Assert.True(r.Success));
             Assert.Equal(new[] { "9647501234510", "9647501234511", "9647501234512", "13232000003" }, results.Select(r => r.Destination));
@@ -80,10 +80,10 @@ namespace OtpTools.Module.Tests
             try
             {
                 var run = _m.Run(@"'9647501234520', '9647501234521', '9647501234522', '9647501234523' |
-                    Send-OtpCode -Provider Otpiq -Code 77 -ApiKey $key -ErrorVariable failures -ErrorAction SilentlyContinue
+                    Send-OtpCode -Provider Otpiq -Code 77 -ApiKey $key -ThrottleLimit 1 -ErrorVariable failures -ErrorAction SilentlyContinue
                     'errors:' + $failures.Count", Key());
 
-                var results = run.Objects<OtpSendResult>().ToList();
+                var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
                 Assert.Equal(new decimal?[] { 300m, 100m, null, null }, results.Select(r => r.RemainingCredit));
                 Assert.Equal(new[] { true, true, false, false }, results.Select(r => r.Success));
                 foreach (var failed in results.Skip(2))
@@ -114,10 +114,10 @@ namespace OtpTools.Module.Tests
             try
             {
                 var run = _m.Run(@"1..11 | ForEach-Object { [pscustomobject]@{ Phone = '9647501234530'; Code = ""$_"" } } |
-                    Send-OtpCode -Provider Otpiq -ApiKey $key -ErrorVariable failures
+                    Send-OtpCode -Provider Otpiq -ApiKey $key -ThrottleLimit 1 -ErrorVariable failures
                     $failures[0].Exception.RetryAfter.TotalMinutes", Key());
 
-                var results = run.Objects<OtpSendResult>().ToList();
+                var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
                 Assert.Equal(11, results.Count);
                 Assert.All(results.Take(10), r => Assert.True(r.Success));
                 var limited = results[10];
