@@ -7,9 +7,9 @@ using System.Text.RegularExpressions;
 namespace OtpTools.HelpBuilder
 {
     /// <summary>
-    /// Turns an about_*.md topic into the plain-text about_*.help.txt Get-Help shows: "TOPIC", then each "##" section
-    /// as an upper-case heading with its text indented and wrapped at 80 columns ("SHORT DESCRIPTION" must come
-    /// first after the topic name: Get-Help takes the synopsis from the line under it).
+    /// Turns an about_*.md topic into the plain-text about_*.help.txt Get-Help shows: "TOPIC" and the name, then each
+    /// section as an upper-case heading with its text indented and wrapped at 80 columns, subtopics underlined.
+    /// "SHORT DESCRIPTION" comes first: Get-Help takes the topic's synopsis from the line under it.
     /// </summary>
     public static class AboutTopicWriter
     {
@@ -21,23 +21,21 @@ namespace OtpTools.HelpBuilder
             var lines = MarkdownHelpParser.SplitLines(markdown);
             MarkdownHelpParser.FrontMatter(lines, out var bodyStart);
             var sections = MarkdownHelpParser.Sections(lines.Skip(bodyStart));
-            var topic = sections.FirstOrDefault(s => s.Level == 1)?.Title
-                        ?? throw new FormatException("An about topic needs a '# about_<Name>' heading.");
+            var topic = sections.FirstOrDefault(s => s.Title.StartsWith("about_", StringComparison.OrdinalIgnoreCase))
+                        ?? throw new FormatException("An about topic needs an 'about_<Name>' heading.");
+            // platyPS's template puts sections under "#" (after "# Name" / "## about_Name"); PowerShell-Docs under "##".
+            var sectionLevel = sections.FirstOrDefault(s => s.Title.Equals("SHORT DESCRIPTION", StringComparison.OrdinalIgnoreCase))?.Level
+                               ?? throw new FormatException($"{topic.Title}: no 'SHORT DESCRIPTION' heading (Get-Help reads the synopsis under it).");
             var text = new StringBuilder();
-            text.Append("TOPIC\n").Append(Indent).Append(topic).Append("\n\n");
-            foreach (var section in sections.Where(s => s.Level > 1))
+            text.Append("TOPIC\n").Append(Indent).Append(topic.Title).Append("\n\n");
+            // Everything before SHORT DESCRIPTION is the title block, already printed as TOPIC.
+            foreach (var section in sections.SkipWhile(s => !s.Title.Equals("SHORT DESCRIPTION", StringComparison.OrdinalIgnoreCase)))
             {
-                if (section.Level == 2)
-                {
-                    // platyPS's template repeats the topic name as a level-2 heading; it is already printed.
-                    if (section.Title.Equals(topic, StringComparison.OrdinalIgnoreCase)) continue;
+                if (section.Level <= sectionLevel)
                     text.Append(section.Title.ToUpperInvariant()).Append('\n');
-                }
                 else
-                {
                     text.Append(Indent).Append(section.Title).Append('\n')
                         .Append(Indent).Append(new string('-', section.Title.Length)).Append('\n');
-                }
                 AppendBody(text, section.Lines);
             }
             return text.ToString().TrimEnd('\n') + "\n";
@@ -82,7 +80,10 @@ namespace OtpTools.HelpBuilder
             if (current != null) yield return current;
         }
 
-        /// <summary>Columns padded to the widest cell; the last column wraps under itself.</summary>
+        /// <summary>
+        /// A table that fits in 80 columns keeps its columns; a wider one becomes one record per row (first cell, then
+        /// "Header: value" lines), which stays readable in a console.
+        /// </summary>
         private static void AppendTable(StringBuilder text, List<string> lines)
         {
             var rows = lines
@@ -90,16 +91,25 @@ namespace OtpTools.HelpBuilder
                 .Select(l => l.Trim().Trim('|').Split('|').Select(c => MarkdownHelpParser.Inline(c.Trim())).ToArray())
                 .ToList();
             var columns = rows.Max(r => r.Length);
-            var widths = Enumerable.Range(0, columns - 1)
-                .Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
-            var lead = Indent + string.Concat(widths.Select(w => new string(' ', w + 2)));
-            foreach (var row in rows)
+            var widths = Enumerable.Range(0, columns).Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
+            if (Indent.Length + widths.Sum() + 2 * (columns - 1) <= Width)
             {
-                var first = Indent + string.Concat(Enumerable.Range(0, columns - 1)
-                    .Select(i => (i < row.Length ? row[i] : "").PadRight(widths[i] + 2)));
-                var last = row.Length >= columns ? row[columns - 1] : "";
-                if (lead.Length > Width - 20) text.Append(first.TrimEnd()).Append('\n').Append(Indent).Append(Indent).Append(last).Append('\n');
-                else Wrap(text, last, first, lead);
+                foreach (var row in rows)
+                    text.Append((Indent + string.Join("  ", Enumerable.Range(0, columns)
+                        .Select(i => (i < row.Length ? row[i] : "").PadRight(widths[i])))).TrimEnd()).Append('\n');
+                return;
+            }
+            var header = rows[0];
+            for (var r = 1; r < rows.Count; r++)
+            {
+                var row = rows[r];
+                text.Append(Indent).Append(row[0]).Append('\n');
+                for (var i = 1; i < row.Length; i++)
+                {
+                    var label = i < header.Length && header[i].Length > 0 ? header[i] + ": " : "";
+                    Wrap(text, label + row[i], Indent + Indent, Indent + Indent);
+                }
+                if (r < rows.Count - 1) text.Append('\n');
             }
         }
 
