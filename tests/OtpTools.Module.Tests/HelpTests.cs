@@ -115,10 +115,10 @@ foreach ($c in Get-Command -Module OtpTools) {
         [Fact]
         public void Every_exported_cmdlet_has_a_markdown_file_in_docs()
         {
-            var missing = ExportedCmdlets().Where(c => !File.Exists(DocPath(c)))
-                .Select(c => $"{c}: no help. Create docs/{c}.md in platyPS format (copy docs/Get-OtpRegion.md as a template).")
+            var missing = CmdletParameters().Where(c => !File.Exists(DocPath(c.Cmdlet)))
+                .Select(c => $"{c.Cmdlet}: no help. Create {DocFile(c.Cmdlet)} (platyPS format; fill in every <...>):\n" + Skeleton(c.Cmdlet, c.Parameters))
                 .ToList();
-            Assert.True(missing.Count == 0, string.Join("\n", missing));
+            Assert.True(missing.Count == 0, string.Join("\n\n", missing));
         }
 
         [Fact]
@@ -156,8 +156,7 @@ foreach ($c in Get-Command -Module OtpTools) {
                             problems.Add($"{DocFile(cmdlet)}: -{actual.Name} says '{field}: {written}' but the cmdlet has '{field}: {real}'.");
                     }
                     Check("Type", doc.Type, actual.Type);
-                    Check("Aliases", string.Join(", ", doc.Aliases.OrderBy(a => a, StringComparer.OrdinalIgnoreCase)),
-                        string.Join(", ", actual.Aliases.OrderBy(a => a, StringComparer.OrdinalIgnoreCase)));
+                    Check("Aliases", AliasText(doc.Aliases), AliasText(actual.Aliases));
                     if (actual.SameInEverySet)
                     {
                         Check("Position", doc.Position, actual.Position);
@@ -169,11 +168,71 @@ foreach ($c in Get-Command -Module OtpTools) {
             Assert.True(problems.Count == 0, string.Join("\n", problems));
         }
 
+        private static string AliasText(IEnumerable<string> aliases)
+        {
+            var sorted = aliases.OrderBy(a => a, StringComparer.OrdinalIgnoreCase).ToList();
+            return sorted.Count == 0 ? "None" : string.Join(", ", sorted);
+        }
+
         private static string DocPath(string cmdlet) => Path.Combine(DocsFolder, cmdlet + ".md");
         private static string DocFile(string cmdlet) => $"docs/{cmdlet}.md";
 
-        private List<string> ExportedCmdlets() =>
-            _m.Run("(Get-Command -Module OtpTools).Name").Output.Select(o => (string)o.BaseObject).ToList();
+        /// <summary>A new cmdlet's help file with every section platyPS expects and every parameter's yaml filled in.</summary>
+        private static string Skeleton(string cmdlet, List<ActualParameter> parameters) => string.Join("\n",
+            "---",
+            "external help file: OtpTools.dll-Help.xml",
+            "Module Name: OtpTools",
+            $"online version: https://github.com/otptools/OtpTools/blob/main/docs/{cmdlet}.md",
+            "schema: 2.0.0",
+            "---",
+            "",
+            $"# {cmdlet}",
+            "",
+            "## SYNOPSIS",
+            "<One sentence: what it does.>",
+            "",
+            "## SYNTAX",
+            "",
+            "```",
+            $"{cmdlet} " + string.Join(" ", parameters.Select(p => p.SyntaxText())) + " [<CommonParameters>]",
+            "```",
+            "",
+            "## DESCRIPTION",
+            "<What it does, for which providers, what it writes.>",
+            "",
+            "## EXAMPLES",
+            "",
+            "### Example 1: <interactive use>",
+            "```powershell",
+            "<code>",
+            "```",
+            "",
+            "<What it does.>",
+            "",
+            "### Example 2: <in a runbook, credentials from environment variables>",
+            "",
+            "### Example 3: <bulk: Import-Csv | ... | Export-Csv>",
+            "",
+            "## PARAMETERS",
+            "",
+            string.Join("\n\n", parameters.Select(p => p.MarkdownSection())),
+            "",
+            "### CommonParameters",
+            "This cmdlet supports the common parameters: -Debug, -ErrorAction, -ErrorVariable, -InformationAction, -InformationVariable, -OutVariable, -OutBuffer, -PipelineVariable, -ProgressAction, -Verbose, -WarningAction, and -WarningVariable. For more information, see [about_CommonParameters](http://go.microsoft.com/fwlink/?LinkID=113216).",
+            "",
+            "## INPUTS",
+            "",
+            "### <Type or None>",
+            "",
+            "## OUTPUTS",
+            "",
+            "### <OtpTools.TypeName>",
+            "",
+            "## NOTES",
+            "",
+            "## RELATED LINKS",
+            "",
+            "[about_OtpTools](about_OtpTools.md)");
 
         /// <summary>Each exported cmdlet's parameters (without the common ones), as the engine reports them.</summary>
         private List<(string Cmdlet, List<ActualParameter> Parameters)> CmdletParameters()
@@ -244,6 +303,13 @@ foreach ($c in Get-Command -Module OtpTools) {{
                     Required = first.Mandatory,
                     PipelineInput = first.PipelineText,
                 };
+            }
+
+            public string SyntaxText()
+            {
+                var value = Type == "SwitchParameter" ? $"-{Name}" : $"-{Name} <{Type}>";
+                if (Position != "Named") value = $"[-{Name}] <{Type}>";
+                return Required ? value : $"[{value}]";
             }
 
             /// <summary>A ready-to-paste platyPS section: only the description is left to write.</summary>
