@@ -92,7 +92,7 @@ namespace OtpTools.HelpBuilder
                 new XElement(Dev + "type", new XElement(Maml + "name", type.TypeName)),
                 Description(type.Description));
 
-        private static XElement Example(ExampleHelp example, int index) =>
+        private static XElement Example(ExampleHelp example) =>
             new XElement(Command + "example",
                 new XElement(Maml + "title", $"-------------------------- {example.Title} --------------------------"),
                 new XElement(Dev + "code", string.Join("\n\n", example.Code)),
