@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace OtpTools.HelpBuilder
 {
@@ -55,6 +56,20 @@ namespace OtpTools.HelpBuilder
         /// <summary>"False", "True (ByValue)", "True (ByPropertyName)", "True (ByPropertyName, ByValue)".</summary>
         public string PipelineInput { get; set; } = "False";
         public bool Wildcard { get; set; }
+        /// <summary>
+        /// Further ```yaml blocks: platyPS writes one per distinct metadata, e.g. mandatory in one set and optional in
+        /// another. Each variant carries its own sets, Required, Position and pipeline input.
+        /// </summary>
+        public List<ParameterHelp> Variants { get; } = new List<ParameterHelp>();
+
+        /// <summary>The metadata that applies in a parameter set (null when the parameter is not in it).</summary>
+        public ParameterHelp? ForSet(string set)
+        {
+            if (set == SyntaxBlock.AllSets) return this;
+            foreach (var candidate in new[] { this }.Concat(Variants))
+                if (candidate.InAllSets || candidate.ParameterSets.Contains(set, System.StringComparer.OrdinalIgnoreCase)) return candidate;
+            return null;
+        }
 
         public bool InAllSets => ParameterSets.Count == 0 || ParameterSets.Contains("(All)");
         public bool IsSwitch => Type == "SwitchParameter";

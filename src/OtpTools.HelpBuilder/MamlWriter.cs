@@ -53,7 +53,9 @@ namespace OtpTools.HelpBuilder
             foreach (var set in sets)
             {
                 var members = help.Parameters
-                    .Where(p => p.InAllSets || set == SyntaxBlock.AllSets || p.ParameterSets.Contains(set, StringComparer.OrdinalIgnoreCase))
+                    .Select(p => p.ForSet(set))
+                    .Where(p => p != null)
+                    .Select(p => p!)
                     .OrderBy(p => int.TryParse(p.Position, out var n) ? n : int.MaxValue);
                 yield return new XElement(Command + "syntaxItem",
                     new XElement(Maml + "name", help.Name),

@@ -214,29 +214,45 @@ namespace OtpTools.HelpBuilder
         private static ParameterHelp ReadParameter(MarkdownSection section, string source)
         {
             var parameter = new ParameterHelp { Name = section.Title.TrimStart('-').Trim() };
-            var fenceStart = section.Lines.FindIndex(l => l.TrimStart().StartsWith("```yaml", StringComparison.OrdinalIgnoreCase));
+            var fenceStart = section.Lines.FindIndex(IsYamlFence);
             if (fenceStart < 0) throw new FormatException($"{source}: parameter -{parameter.Name} has no ```yaml block.");
             parameter.Description.AddRange(Paragraphs(section.Lines.Take(fenceStart)));
-            foreach (var line in section.Lines.Skip(fenceStart + 1).TakeWhile(l => !l.TrimStart().StartsWith("```", StringComparison.Ordinal)))
+            var target = parameter;
+            for (var i = fenceStart; i < section.Lines.Count; i++)
             {
-                var colon = line.IndexOf(':');
-                if (colon <= 0) continue;
-                var key = line.Substring(0, colon).Trim();
-                var value = line.Substring(colon + 1).Trim();
-                switch (key.ToLowerInvariant())
+                if (!IsYamlFence(section.Lines[i])) continue;
+                if (i != fenceStart)
                 {
-                    case "type": parameter.Type = value; break;
-                    case "parameter sets": parameter.ParameterSets.AddRange(List(value)); break;
-                    case "aliases": parameter.Aliases.AddRange(List(value)); break;
-                    case "accepted values": parameter.AcceptedValues.AddRange(List(value)); break;
-                    case "required": parameter.Required = IsTrue(value); break;
-                    case "position": parameter.Position = value; break;
-                    case "default value": parameter.DefaultValue = value; break;
-                    case "accept pipeline input": parameter.PipelineInput = value; break;
-                    case "accept wildcard characters": parameter.Wildcard = IsTrue(value); break;
+                    target = new ParameterHelp { Name = parameter.Name };
+                    target.Description.AddRange(parameter.Description);
+                    parameter.Variants.Add(target);
                 }
+                for (i++; i < section.Lines.Count && !section.Lines[i].TrimStart().StartsWith("```", StringComparison.Ordinal); i++)
+                    ReadYamlLine(target, section.Lines[i]);
             }
             return parameter;
+        }
+
+        private static bool IsYamlFence(string line) => line.TrimStart().StartsWith("```yaml", StringComparison.OrdinalIgnoreCase);
+
+        private static void ReadYamlLine(ParameterHelp parameter, string line)
+        {
+            var colon = line.IndexOf(':');
+            if (colon <= 0) return;
+            var key = line.Substring(0, colon).Trim();
+            var value = line.Substring(colon + 1).Trim();
+            switch (key.ToLowerInvariant())
+            {
+                case "type": parameter.Type = value; break;
+                case "parameter sets": parameter.ParameterSets.AddRange(List(value)); break;
+                case "aliases": parameter.Aliases.AddRange(List(value)); break;
+                case "accepted values": parameter.AcceptedValues.AddRange(List(value)); break;
+                case "required": parameter.Required = IsTrue(value); break;
+                case "position": parameter.Position = value; break;
+                case "default value": parameter.DefaultValue = value; break;
+                case "accept pipeline input": parameter.PipelineInput = value; break;
+                case "accept wildcard characters": parameter.Wildcard = IsTrue(value); break;
+            }
         }
 
         private static TypeHelp ReadType(MarkdownSection section)

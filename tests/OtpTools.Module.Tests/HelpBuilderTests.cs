@@ -229,6 +229,24 @@ A note.
         }
 
         [Fact]
+        public void Parameter_with_a_yaml_block_per_set_is_required_only_in_the_set_that_says_so()
+        {
+            var markdown = Sample.Replace("Accept wildcard characters: False\n```\n\n### -Force", "Accept wildcard characters: False\n```\n\n```yaml\n" +
+                "Type: Int32\nParameter Sets: ByName\nAliases: None\n\nRequired: False\nPosition: Named\nDefault value: None\n" +
+                "Accept pipeline input: False\nAccept wildcard characters: False\n```\n\n### -Force").Replace("\r\n", "\n");
+
+            var help = MarkdownHelpParser.Parse(markdown);
+            var id = help.Parameters.Single(p => p.Name == "Id");
+            Assert.True(id.ForSet("ById")!.Required);
+            Assert.False(id.ForSet("ByName")!.Required);
+
+            var items = MamlWriter.WriteCommand(help).Element(Command + "syntax")!.Elements(Command + "syntaxItem").ToList();
+            string RequiredIn(XElement item) => (string)item.Elements(Command + "parameter").Single(p => p.Element(Maml + "name")!.Value == "Id").Attribute("required")!;
+            Assert.Equal("false", RequiredIn(items[0]));
+            Assert.Equal("true", RequiredIn(items[1]));
+        }
+
+        [Fact]
         public void Parameter_without_a_yaml_block_fails_naming_the_file_and_parameter()
         {
             var broken = Sample.Replace("The thing's id.\n\n```yaml", "The thing's id.\n\n```text").Replace("\r\n", "\n");
