@@ -77,7 +77,7 @@ namespace OtpTools.HelpBuilder
             if (p.AcceptedValues.Count > 0)
                 element.Add(new XElement(Command + "parameterValueGroup",
                     p.AcceptedValues.Select(v => new XElement(Command + "parameterValue",
-                        new XAttribute("required", "false"), new XAttribute("command:variableLength", "false"), v))));
+                        new XAttribute("required", "false"), new XAttribute(Command + "variableLength", "false"), v))));
             if (!p.IsSwitch)
                 element.Add(new XElement(Command + "parameterValue",
                     new XAttribute("required", "true"), new XAttribute("variableLength", "false"), p.Type));

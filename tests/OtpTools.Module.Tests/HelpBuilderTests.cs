@@ -247,6 +247,17 @@ A note.
         }
 
         [Fact]
+        public void Maml_lists_a_parameters_accepted_values()
+        {
+            var markdown = Sample.Replace("Parameter Sets: ById\nAliases: None\n", "Parameter Sets: ById\nAliases: None\nAccepted values: 1, 2, 3\n").Replace("\r\n", "\n");
+
+            var command = MamlWriter.WriteCommand(MarkdownHelpParser.Parse(markdown));
+
+            var id = command.Element(Command + "parameters")!.Elements(Command + "parameter").Single(p => p.Element(Maml + "name")!.Value == "Id");
+            Assert.Equal(new[] { "1", "2", "3" }, id.Element(Command + "parameterValueGroup")!.Elements(Command + "parameterValue").Select(v => v.Value));
+        }
+
+        [Fact]
         public void Parameter_without_a_yaml_block_fails_naming_the_file_and_parameter()
         {
             var broken = Sample.Replace("The thing's id.\n\n```yaml", "The thing's id.\n\n```text").Replace("\r\n", "\n");
