@@ -7,11 +7,13 @@
 .EXAMPLE
     ./build.ps1 -Task Test            # dotnet tests, then Pester
 .EXAMPLE
+    ./build.ps1 -Task Docs            # cmdlet help (MAML) and about_OtpTools from docs/, with platyPS where installed
+.EXAMPLE
     ./build.ps1 -Task Demo            # start the sandbox, import the module, run demo/demo.ps1
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Docs', 'Demo', 'Clean')]
     [string[]] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug'
@@ -44,6 +46,29 @@ function Invoke-Pester5 {
     if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
 }
 
+# The dotnet build already writes en-US/ from docs/ with src/OtpTools.HelpBuilder; where platyPS (v1) is installed,
+# its New-ExternalHelp regenerates the same files from the same markdown.
+function Invoke-Docs {
+    Invoke-Build
+    $helpFolder = Join-Path $moduleFolder 'en-US'
+    $platyPS = Get-Module -ListAvailable platyPS | Where-Object Version -lt '2.0' | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $platyPS) {
+        Write-Host "platyPS is not installed (Install-Module platyPS -Scope CurrentUser): keeping the help the dotnet build wrote to $helpFolder" -ForegroundColor Yellow
+    }
+    else {
+        Import-Module $platyPS
+        # Only cmdlet help (front matter with "external help file") and about topics; guides such as adding-a-provider.md are not help.
+        $markdown = Get-ChildItem (Join-Path $root 'docs') -Filter *.md | Where-Object {
+            $_.Name -like 'about_*.md' -or (Get-Content $_.FullName -TotalCount 6) -match '^external help file:'
+        }
+        New-ExternalHelp -Path $markdown.FullName -OutputPath $helpFolder -Force -ErrorAction Stop |
+            ForEach-Object { Write-Host "platyPS wrote $($_.FullName)" }
+    }
+    foreach ($file in 'OtpTools.dll-Help.xml', 'about_OtpTools.help.txt') {
+        if (-not (Test-Path (Join-Path $helpFolder $file))) { throw "Help file $file is missing from $helpFolder" }
+    }
+}
+
 function Invoke-Demo {
     Invoke-Build
     $port = 5080
@@ -70,6 +95,7 @@ foreach ($name in $Task) {
         'Build'  { Invoke-Build }
         'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration; Invoke-Pester5 }
         'Pester' { Invoke-Build; Invoke-Pester5 }
+        'Docs'   { Invoke-Docs }
         'Demo'   { Invoke-Demo }
         'Clean'  { Invoke-Dotnet clean (Join-Path $root 'OtpTools.sln') -c $Configuration; Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction SilentlyContinue }
     }
