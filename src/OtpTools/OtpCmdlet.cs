@@ -76,7 +76,9 @@ namespace OtpTools
                 _credential = ResolveCredential(provider);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines), options);
+                var debug = GetVariableValue("DebugPreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue
+                            || MyInvocation.BoundParameters.ContainsKey("Debug");
+                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines, debug), options);
                 client = (TCapability)provider.Type.CreateClient(connection);
                 _connection = connection;
                 return connection;
@@ -209,7 +211,14 @@ namespace OtpTools
         private sealed class QueueTrace : IOtpTrace
         {
             private readonly ConcurrentQueue<TraceLine> _queue;
-            public QueueTrace(ConcurrentQueue<TraceLine> queue) => _queue = queue;
+
+            public QueueTrace(ConcurrentQueue<TraceLine> queue, bool debugEnabled)
+            {
+                _queue = queue;
+                DebugEnabled = debugEnabled;
+            }
+
+            public bool DebugEnabled { get; }
             public void Verbose(string message) => _queue.Enqueue(new TraceLine(false, message));
             public void Debug(string message) => _queue.Enqueue(new TraceLine(true, message));
         }

@@ -59,7 +59,7 @@ namespace OtpTools.Engine.Http
             var url = Redaction.Url(request.RequestUri!);
             var isGet = request.Method == HttpMethod.Get;
             var call = $"{provider} {request.Method} {url}";
-            if (request.Content != null)
+            if (request.Content != null && trace.DebugEnabled)
                 trace.Debug($"{call} request body: " + Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
             request.Headers.Accept.ParseAdd("application/json");
 
@@ -77,7 +77,7 @@ namespace OtpTools.Engine.Http
                     body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 trace.Verbose($"{call} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms");
-                trace.Debug($"{call} response body: {Redaction.Body(body)}");
+                if (trace.DebugEnabled) trace.Debug($"{call} response body: {Redaction.Body(body)}");
                 return new HttpAnswer(request.Method, status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
             }
             catch (Exception e) when (cancellationToken.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))

@@ -28,12 +28,15 @@ namespace OtpTools.Engine.Http
         {
             var services = new ServiceCollection();
             services.AddHttpClient();
-            services.ConfigureHttpClientDefaults(builder => builder.ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
-            {
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                UseProxy = true,
-                AllowAutoRedirect = false,
-            }));
+            services.ConfigureHttpClientDefaults(builder => builder
+                // Nothing listens to the factory's logging handlers; our own trace lines are redacted and per call.
+                .RemoveAllLoggers()
+                .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                    UseProxy = true,
+                    AllowAutoRedirect = false,
+                }));
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         }
     }

@@ -1,0 +1,299 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Net.Http;
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Tasks;
+using OtpTools.Sandbox;
+
+// Each figure is a ratio of OtpTools against a baseline measured side by side in this one run, against the
+// in-process sandbox on loopback. Child processes (this program in another mode) measure what needs a fresh process.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var root = FindRoot();
+var manifest = Path.Combine(root, "out", "OtpTools", "OtpTools.psd1");
+
+switch (args.FirstOrDefault())
+{
+    case "--import":
+        Console.WriteLine(ChildImport(args[1]).ToString("0.###", CultureInfo.InvariantCulture));
+        return 0;
+    case "--history":
+        Console.WriteLine(ChildHistory(manifest, args[1], long.Parse(args[2])));
+        return 0;
+    case "--history-raw":
+        Console.WriteLine(await ChildHistoryRaw(args[1], long.Parse(args[2])));
+        return 0;
+}
+
+var quick = args.Contains("--quick");
+int Scale(int n) => quick ? Math.Max(1, n / 10) : n;
+var results = new List<(string Name, string OtpTools, string Baseline, double Ratio, string Target, bool Met, string Note)>();
+
+await using (var sandbox = await SandboxServer.StartAsync())
+{
+    Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", sandbox.UriFor("otpblue"));
+    var key = Secure(SandboxKeys.OtpBlue);
+
+    // 1. Per-send overhead.
+    {
+        var n = Scale(5000);
+        using var runspace = OpenRunspace(manifest);
+        RunScript(runspace, "$warm = 1..200 | ForEach-Object { [pscustomobject]@{ Phone = '+61412345678'; Otp = '1' } }; $warm | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key));
+        RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
+        var ps = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key)));
+        // The share of binding and validation: the same rows with -WhatIf, which stops before HTTP.
+        var dry = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -WhatIf 6>$null | Out-Null", ("key", key)));
+        using var http = new HttpClient();
+        await RawSends(http, sandbox, 200);
+        var raw = await TimeAsync(() => RawSends(http, sandbox, n));
+        var ratio = ps.TotalSeconds / raw.TotalSeconds;
+        results.Add(($"1. {n:N0} sequential sends: Send-OtpCode (hosted PowerShell) vs raw HttpClient POST loop",
+            $"{ps.TotalMilliseconds / n:0.000} ms/send", $"{raw.TotalMilliseconds / n:0.000} ms/send", ratio, "≤ 1.3×", ratio <= 1.3,
+            $"of which pipeline binding and validation (-WhatIf, no HTTP): {dry.TotalMilliseconds / n:0.000} ms/row"));
+    }
+
+    // 2. Concurrency: 2,000 sends, 50 ms latency, -ThrottleLimit 16, against the ideal N·L/C.
+    {
+        var n = Scale(2000);
+        const int limit = 16;
+        var latency = TimeSpan.FromMilliseconds(50);
+        using var runspace = OpenRunspace(manifest);
+        RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
+        RunScript(runspace, "Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key | Out-Null", ("key", key));
+        sandbox.Faults.SetLatency("otpblue", latency);
+        var wall = Time(() => RunScript(runspace, $"$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit {limit} | Out-Null", ("key", key)));
+        sandbox.Faults.Clear();
+        var ideal = TimeSpan.FromTicks(latency.Ticks * n / limit);
+        var ratio = wall.TotalSeconds / ideal.TotalSeconds;
+        results.Add(($"2. {n:N0} sends, 50 ms latency, -ThrottleLimit {limit}: wall time vs ideal N·L/C",
+            $"{wall.TotalSeconds:0.00} s", $"{ideal.TotalSeconds:0.00} s", ratio, "≤ 1.15×", ratio <= 1.15, ""));
+    }
+
+    // 3. History streaming, in fresh child processes so that the sandbox's own allocations are not counted.
+    {
+        var total = Scale(1_000_000);
+        var small = Scale(10_000);
+        sandbox.OtpBlue.SeedHistory(total, new DateTime(2025, 1, 1), new DateTime(2025, 12, 31));
+        var baseUri = sandbox.UriFor("otpblue");
+        var rawRun = Parse(Child("--history-raw", baseUri, total.ToString(CultureInfo.InvariantCulture)));
+        var psRun = Parse(Child("--history", baseUri, total.ToString(CultureInfo.InvariantCulture)));
+        var psSmall = Parse(Child("--history", baseUri, small.ToString(CultureInfo.InvariantCulture)));
+        var rawRate = total / rawRun["seconds"];
+        var psRate = total / psRun["seconds"];
+        var rateRatio = psRate / rawRate;
+        results.Add(($"3a. {total:N0} history rows: Get-OtpHistory rows/s vs raw HttpClient + System.Text.Json paging loop",
+            $"{psRate:N0} rows/s", $"{rawRate:N0} rows/s", rateRatio, "≥ 0.5×", rateRatio >= 0.5, ""));
+        var growthMb = (psRun["peakMB"] - psSmall["peakMB"]);
+        results.Add(($"3b. Peak working set growth, Get-OtpHistory {small:N0} → {total:N0} rows (fresh processes)",
+            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", "", growthMb, "≤ 50 MB", growthMb <= 50, "ratio column is MB of growth"));
+    }
+}
+
+// 4. Import-Module in a fresh process vs an empty binary module; both through their manifests, as modules ship.
+{
+    var empty = Path.Combine(root, "bench", "EmptyModule", "bin", Configuration(), "netstandard2.0", "EmptyModule.psd1");
+    var runs = quick ? 3 : 9;
+    var ours = new List<double>();
+    var baseline = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        ours.Add(double.Parse(Child("--import", manifest), CultureInfo.InvariantCulture));
+        baseline.Add(double.Parse(Child("--import", empty), CultureInfo.InvariantCulture));
+    }
+    var ratio = Median(ours) / Median(baseline);
+    results.Add(("4. Import-Module in a fresh process: OtpTools vs an empty binary module (median of " + runs + ")",
+        $"{Median(ours):0.0} ms", $"{Median(baseline):0.0} ms", ratio, "≤ 1.5×", ratio <= 1.5,
+        "both imported by manifest; runtime start and runspace creation excluded"));
+}
+
+WriteResults(root, results, quick);
+foreach (var r in results) Console.WriteLine($"{(r.Met ? "met " : "MISS")} {r.Ratio,8:0.00}  {r.Name}: {r.OtpTools} vs {r.Baseline} (target {r.Target})");
+return 0;
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir != null && !File.Exists(Path.Combine(dir.FullName, "OtpTools.sln"))) dir = dir.Parent;
+    return dir?.FullName ?? throw new InvalidOperationException("Run inside the OtpTools repository.");
+}
+
+static string Configuration() => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+static SecureString Secure(string text)
+{
+    var s = new SecureString();
+    foreach (var c in text) s.AppendChar(c);
+    s.MakeReadOnly();
+    return s;
+}
+
+static Runspace OpenRunspace(string? module)
+{
+    var state = InitialSessionState.CreateDefault2();
+    if (module != null) state.ImportPSModule(new[] { module });
+    var runspace = RunspaceFactory.CreateRunspace(state);
+    runspace.Open();
+    return runspace;
+}
+
+static void RunScript(Runspace runspace, string script, params (string Name, object Value)[] variables)
+{
+    foreach (var (name, value) in variables) runspace.SessionStateProxy.SetVariable(name, value);
+    using var ps = PowerShell.Create();
+    ps.Runspace = runspace;
+    ps.AddScript(script).Invoke();
+    if (ps.Streams.Error.Count > 0) throw new InvalidOperationException("benchmark script failed: " + ps.Streams.Error[0]);
+}
+
+static TimeSpan Time(Action action)
+{
+    var watch = Stopwatch.StartNew();
+    action();
+    return watch.Elapsed;
+}
+
+static async Task<TimeSpan> TimeAsync(Func<Task> action)
+{
+    var watch = Stopwatch.StartNew();
+    await action();
+    return watch.Elapsed;
+}
+
+// The baseline a developer would write by hand: serialize, POST, read and parse the answer, one at a time.
+static async Task RawSends(HttpClient http, SandboxServer sandbox, int n)
+{
+    var uri = sandbox.UriFor("otpblue") + "/imsg/api/v1.1/otp/send/";
+    for (var i = 0; i < n; i++)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["contact"] = "+61412345678", ["code"] = (i % 100000).ToString() });
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", SandboxKeys.OtpBlue);
+        using var response = await http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (!doc.RootElement.GetProperty("success").GetBoolean()) throw new InvalidOperationException("raw send failed");
+    }
+}
+
+static string Child(params string[] arguments)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add(typeof(SandboxServer).Assembly.Location.Replace("OtpTools.Sandbox.dll", "OtpTools.Bench.dll"));
+    foreach (var a in arguments) start.ArgumentList.Add(a);
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEnd();
+    var error = process.StandardError.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', arguments)} failed: {error}");
+    return output.Trim().Split('\n').Last().Trim();
+}
+
+static Dictionary<string, double> Parse(string line) =>
+    line.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+
+static double ChildImport(string module)
+{
+    using var runspace = OpenRunspace(null);
+    using var ps = PowerShell.Create();
+    ps.Runspace = runspace;
+    ps.AddCommand("Import-Module").AddParameter("Name", module);
+    var watch = Stopwatch.StartNew();
+    ps.Invoke();
+    var elapsed = watch.Elapsed.TotalMilliseconds;
+    if (ps.HadErrors) throw new InvalidOperationException("Import-Module failed: " + string.Join("; ", ps.Streams.Error));
+    return elapsed;
+}
+
+static string ChildHistory(string manifest, string baseUri, long rows)
+{
+    Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", baseUri);
+    using var runspace = OpenRunspace(manifest);
+    runspace.SessionStateProxy.SetVariable("key", Secure(SandboxKeys.OtpBlue));
+    using var ps = PowerShell.Create();
+    ps.Runspace = runspace;
+    ps.AddScript($"Get-OtpHistory -Provider OtpBlue -From 2025-01-01 -To 2025-12-31 -First {rows} -ApiKey $key | Out-Null");
+    var watch = Stopwatch.StartNew();
+    ps.Invoke();
+    var seconds = watch.Elapsed.TotalSeconds;
+    if (ps.Streams.Error.Count > 0) throw new InvalidOperationException(ps.Streams.Error[0].ToString());
+    var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+    return string.Create(CultureInfo.InvariantCulture, $"seconds={seconds} peakMB={peak}");
+}
+
+// The baseline: page through history with HttpClient and System.Text.Json into typed rows, discarding them.
+static async Task<string> ChildHistoryRaw(string baseUri, long rows)
+{
+    using var http = new HttpClient();
+    var watch = Stopwatch.StartNew();
+    long read = 0;
+    for (var page = 1; read < rows; page++)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"{baseUri}/imsg/api/v1/otp/history/requests/?from_date=2025-01-01&to_date=2025-12-31&page={page}&per_page=1000");
+        request.Headers.TryAddWithoutValidation("Authorization", SandboxKeys.OtpBlue);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var parsed = await JsonSerializer.DeserializeAsync<RawPage>(stream);
+        if (parsed?.items == null || parsed.items.Count == 0) break;
+        read += parsed.items.Count;
+    }
+    var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+    return string.Create(CultureInfo.InvariantCulture, $"seconds={watch.Elapsed.TotalSeconds} peakMB={peak}");
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static void WriteResults(string root, List<(string Name, string OtpTools, string Baseline, double Ratio, string Target, bool Met, string Note)> results, bool quick)
+{
+    var memKb = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] : "?";
+    var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() : null;
+    var md = new StringBuilder();
+    md.AppendLine("# Benchmark results");
+    md.AppendLine();
+    md.AppendLine("Reproduce from the repository root (takes a few minutes; `--quick` runs a tenth of each size):");
+    md.AppendLine();
+    md.AppendLine("```sh");
+    md.AppendLine("dotnet build OtpTools.sln -c Release && dotnet run -c Release --project bench/OtpTools.Bench");
+    md.AppendLine("```");
+    md.AppendLine();
+    md.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(quick ? " (quick run: sizes divided by 10)" : "")}");
+    md.AppendLine($"- Machine: {Environment.ProcessorCount} cores{(cpu == null ? "" : $" ({cpu})")}, {long.Parse(memKb) / 1024 / 1024} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+    md.AppendLine($"- Runtime: {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, PowerShell engine {typeof(PowerShell).Assembly.GetName().Version}");
+    md.AppendLine("- Every figure is a ratio measured side by side in the same run against the in-process loopback sandbox.");
+    md.AppendLine();
+    md.AppendLine("| Benchmark | OtpTools | Baseline | Ratio | Target | Met |");
+    md.AppendLine("|---|---|---|---|---|---|");
+    foreach (var r in results)
+        md.AppendLine($"| {r.Name}{(r.Note.Length > 0 ? $" ({r.Note})" : "")} | {r.OtpTools} | {r.Baseline} | {r.Ratio:0.00} | {r.Target} | {(r.Met ? "yes" : "**no**")} |");
+    File.WriteAllText(Path.Combine(root, "bench", "RESULTS.md"), md.ToString());
+}
+
+internal sealed class RawPage
+{
+    public long count { get; set; }
+    public List<RawItem>? items { get; set; }
+    public long num_pages { get; set; }
+}
+
+internal sealed class RawItem
+{
+    public string? id { get; set; }
+    public DateTimeOffset create_date { get; set; }
+    public string? region { get; set; }
+    public string? contact { get; set; }
+    public string? sender { get; set; }
+    public string? status { get; set; }
+    public string? text { get; set; }
+    public string? language { get; set; }
+    public int? error_code { get; set; }
+}
