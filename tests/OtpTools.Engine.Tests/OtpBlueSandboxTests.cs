@@ -70,6 +70,16 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
+        public void A_code_the_document_does_not_list_keeps_its_number_under_an_unknown_error_id()
+        {
+            var error = OtpBlueErrors.ToException(4242, "something new", 400);
+            Assert.Equal("OtpBlue.UnknownError", error.ErrorId);
+            Assert.Equal("4242", error.ProviderCode);
+            Assert.Equal("OtpBlue", error.Provider);
+            Assert.Contains("OTP Blue error 4242 (an error code the OTP Blue v1.1 document does not list): something new", error.Message);
+        }
+
+        [Fact]
         public async Task Sandbox_success_body_has_the_documented_fields()
         {
             var (status, body) = await PostRaw("{\"contact\":\"+61412345678\",\"code\":\"111-222\",\"sender\":\"ClientName\"}");

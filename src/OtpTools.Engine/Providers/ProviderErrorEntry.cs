@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Globalization;
+
 namespace OtpTools.Engine.Providers
 {
     /// <summary>One documented provider error: its stable ErrorId, category, meaning and documented HTTP status.</summary>
@@ -18,5 +21,28 @@ namespace OtpTools.Engine.Providers
         public int HttpStatus { get; }
         public string Meaning { get; }
         public string? Action { get; }
+    }
+
+    /// <summary>Turns a provider's numeric error code into the engine's exception, through its error table.</summary>
+    public static class ProviderErrors
+    {
+        /// <param name="providerType">The type name: ErrorId prefix and the exception's Provider.</param>
+        /// <param name="provider">The provider's name as people write it, for messages.</param>
+        /// <param name="document">How the provider's document is called, for codes it does not list.</param>
+        public static OtpException FromCode(IReadOnlyDictionary<int, ProviderErrorEntry> table, string providerType, string provider,
+            string document, int code, string? providerMessage, int httpStatus)
+        {
+            table.TryGetValue(code, out var entry);
+            var message = $"{provider} error {code} ({entry?.Meaning ?? $"an error code the {document} does not list"})" +
+                          (string.IsNullOrEmpty(providerMessage) ? "." : $": {providerMessage}");
+            return new OtpException(entry?.ErrorId ?? providerType + ".UnknownError", entry?.Category ?? OtpErrorCategory.NotSpecified, message)
+            {
+                Provider = providerType,
+                HttpStatus = httpStatus,
+                ProviderCode = code.ToString(CultureInfo.InvariantCulture),
+                ProviderMessage = providerMessage,
+                RecommendedAction = entry?.Action,
+            };
+        }
     }
 }

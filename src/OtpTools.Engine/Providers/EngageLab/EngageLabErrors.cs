@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace OtpTools.Engine.Providers.EngageLab
 {
@@ -36,19 +35,10 @@ namespace OtpTools.Engine.Providers.EngageLab
 
         public static OtpException ToException(int code, string? providerMessage, int httpStatus)
         {
-            Table.TryGetValue(code, out var entry);
-            var message = $"EngageLab error {code} ({entry?.Meaning ?? "an error code the OTP Send document does not list"})" +
-                          (string.IsNullOrEmpty(providerMessage) ? "." : $": {providerMessage}");
-            return new OtpException(entry?.ErrorId ?? "EngageLab.UnknownError", entry?.Category ?? OtpErrorCategory.NotSpecified, message)
-            {
-                Provider = EngageLabProviderType.TypeName,
-                HttpStatus = httpStatus,
-                ProviderCode = code.ToString(CultureInfo.InvariantCulture),
-                ProviderMessage = providerMessage,
-                RecommendedAction = entry?.Action,
-                // Only an internal error leaves open whether a message went out.
-                MayHaveBeenDelivered = code == 1000,
-            };
+            var error = ProviderErrors.FromCode(Table, EngageLabProviderType.TypeName, "EngageLab", "OTP Send document", code, providerMessage, httpStatus);
+            // Only an internal error leaves open whether a message went out.
+            error.MayHaveBeenDelivered = code == 1000;
+            return error;
         }
     }
 }
