@@ -176,6 +176,9 @@ namespace OtpTools.Module.Tests
                 Assert.True(result.Success);
                 Assert.Equal(2, result.Attempts);
                 Assert.Contains(run.Verbose, v => v.Contains("Http.TooManyRequests - retry 1 of 3"));
+                // One line per HTTP call, each with its retry number.
+                Assert.Contains(run.Verbose, v => v.EndsWith("-> 429 Too Many Requests in " + v.Split(" in ").Last()) && v.EndsWith("retry 0"));
+                Assert.Contains(run.Verbose, v => v.Contains("-> 200 OK in ") && v.EndsWith("retry 1"));
             }
             finally
             {

@@ -223,7 +223,7 @@ namespace OtpTools.Module.Tests
             var run = _m.Run(@"Send-OtpCode -Provider EngageLab -To +13232109150 -TemplateId test-template-1 -Code 771234 `
                 -Credential $cred -Verbose -Debug -Confirm:$false", Vars());
             var line = Assert.Single(run.Verbose, v => v.Contains("/v1/messages"));
-            Assert.Matches(@"^EngageLab POST http://127\.0\.0\.1:\d+/engagelab/v1/messages -> 200 OK in \d+ ms$", line);
+            Assert.Matches(@"^EngageLab POST http://127\.0\.0\.1:\d+/engagelab/v1/messages -> 200 OK in \d+ ms, retry 0$", line);
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"code\":\"***\""));
             var text = run.AllText();
             Assert.DoesNotContain(SandboxKeys.EngageLabDevSecret, text);

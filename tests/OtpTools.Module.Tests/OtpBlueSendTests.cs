@@ -232,7 +232,7 @@ namespace OtpTools.Module.Tests
             var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 918273 -ApiKey $key -Verbose -Debug -Confirm:$false",
                 ModuleFixture.OtpBlueKey());
             var line = Assert.Single(run.Verbose, v => v.Contains("/imsg/api/v1.1/otp/send/"));
-            Assert.Matches(@"^OtpBlue POST http://127\.0\.0\.1:\d+/otpblue/imsg/api/v1\.1/otp/send/ -> 200 OK in \d+ ms$", line);
+            Assert.Matches(@"^OtpBlue POST http://127\.0\.0\.1:\d+/otpblue/imsg/api/v1\.1/otp/send/ -> 200 OK in \d+ ms, retry 0$", line);
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"code\":\"***\""));
             Assert.DoesNotContain(SandboxKeys.OtpBlue, run.AllText());
             Assert.DoesNotContain("918273", string.Join("\n", run.Verbose.Concat(run.Debug)));

@@ -267,7 +267,7 @@ namespace OtpTools.Module.Tests
             var run = _m.Run(@"Send-OtpCode -Provider Otpiq -To 9647501234561 -Code 918273 -ApiKey $key -WebhookUrl https://h.example.com `
                 -WebhookSecret whsec-55f1e2 -Verbose -Debug -Confirm:$false", Key());
             var line = Assert.Single(run.Verbose, v => v.Contains("/api/sms"));
-            Assert.Matches(@"^Otpiq POST http://127\.0\.0\.1:\d+/otpiq/api/sms -> 200 OK in \d+ ms$", line);
+            Assert.Matches(@"^Otpiq POST http://127\.0\.0\.1:\d+/otpiq/api/sms -> 200 OK in \d+ ms, retry 0$", line);
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"verificationCode\":\"***\""));
             Assert.Contains(run.Debug, d => d.Contains("\"phoneNumber\":\"9647501234561\""));
             var text = run.AllText();

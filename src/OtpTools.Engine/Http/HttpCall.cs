@@ -76,7 +76,7 @@ namespace OtpTools.Engine.Http
                 using (timeout.Token.Register(() => response.Dispose()))
                     body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                trace.Verbose($"{call} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms");
+                trace.Verbose($"{call} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
                 if (trace.DebugEnabled) trace.Debug($"{call} response body: {Redaction.Body(body)}");
                 return new HttpAnswer(request.Method, status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
             }

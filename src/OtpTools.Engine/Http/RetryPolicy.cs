@@ -42,12 +42,19 @@ namespace OtpTools.Engine.Http
             _pipeline = builder.Build();
         }
 
+        private static readonly AsyncLocal<int> CurrentRetry = new AsyncLocal<int>();
+
+        /// <summary>How many retries preceded the HTTP call now running on this async flow (for its trace line).</summary>
+        internal static int RetryNumber => CurrentRetry.Value;
+
         /// <summary>Runs <paramref name="call"/> until it succeeds or may not be retried; counts the attempts made.</summary>
         public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> call, AttemptCounter? attempts, CancellationToken cancellationToken)
         {
+            var attempt = 0;
             return await _pipeline.ExecuteAsync(async token =>
             {
                 attempts?.Increment();
+                CurrentRetry.Value = attempt++;
                 return await call(token).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
