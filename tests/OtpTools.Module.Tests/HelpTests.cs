@@ -108,7 +108,7 @@ foreach ($c in Get-Command -Module OtpTools) {
             var run = _m.Run("$p = Get-Help Send-OtpCode -Parameter To; $p.aliases; $p.position; $p.pipelineInput; $p.type.name");
 
             Assert.Empty(run.Errors);
-            Assert.Equal(new[] { "Contact, PhoneNumber, Phone, Mobile, Recipient, Email", "0", "True (ByPropertyName, ByValue)", "String" },
+            Assert.Equal(new[] { "Contact, PhoneNumber, Phone, Mobile, Recipient, Email", "0", "True (ByPropertyName, ByValue)", "String[]" },
                 run.Output.Select(o => o.ToString()));
         }
 
