@@ -55,6 +55,32 @@ namespace OtpTools.Module.Tests
             _ = shape; // names the case in the test output
         }
 
+        public static IEnumerable<object[]> KeyPairShapes() => new[]
+        {
+            new object[] { "PSCredential (user = dev_key, password = dev_secret)",
+                new PSCredential(SandboxKeys.EngageLabDevKey, ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)) },
+            new object[] { "hashtable with DevKey and DevSecret",
+                new System.Collections.Hashtable { ["DevKey"] = SandboxKeys.EngageLabDevKey, ["DevSecret"] = ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret) } },
+        };
+
+        [Theory]
+        [MemberData(nameof(KeyPairShapes))]
+        public void EngageLab_key_pair_from_the_vault_sends_in_each_shape(string shape, object secret)
+        {
+            using var config = new ConfigScope();
+            var before = _m.Sandbox.EngageLab.Deliveries.Count;
+            var run = _m.Run(StandIn.WithVault("@{}") +
+                "Set-Secret -Vault CorpVault -Name EngageLabProd -Secret $secret\n" +
+                "Register-OtpProvider -Name Mail -Type EngageLab -Vault CorpVault -SecretName EngageLabProd\n" +
+                $"Send-OtpCode -Provider Mail -To 'vault-{before}@example.com' -TemplateId otp-email -Code 4711 -Debug",
+                new Dictionary<string, object?> { ["secret"] = secret });
+            AssertSent(run);
+            Assert.Equal(before + 1, _m.Sandbox.EngageLab.Deliveries.Count);
+            Assert.Contains(run.Debug, d => d.Contains("credential from vault 'CorpVault' secret 'EngageLabProd' (Get-Secret)"));
+            Assert.DoesNotContain(SandboxKeys.EngageLabDevSecret, run.AllText());
+            _ = shape; // names the case in the test output
+        }
+
         [Fact]
         public void Vault_secret_of_an_unusable_type_says_which_types_work()
         {
