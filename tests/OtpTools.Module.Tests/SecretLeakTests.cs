@@ -86,5 +86,61 @@ namespace OtpTools.Module.Tests
                 Assert.DoesNotContain(WrongKey, captured);
             }
         }
+
+        /// <summary>
+        /// The other providers' secrets: GetOTP and OTPIQ keys, EngageLab's key pair (and its Basic header form),
+        /// webhook secrets and header values, through every cmdlet that uses them, successes and failures.
+        /// </summary>
+        [Fact]
+        public void No_other_provider_secret_appears_in_any_stream_or_error()
+        {
+            const string webhookSecret = "whsec-leakcheck-6d1f0a";
+            const string callbackHeader = "Bearer cbh-leakcheck-93e2";
+            _m.Sandbox.GetOtp.SeedSenders(20);
+            var pair = new System.Management.Automation.PSCredential(SandboxKeys.EngageLabDevKey, ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret));
+            var vars = new Dictionary<string, object?>
+            {
+                ["getotp"] = ModuleFixture.Secure(SandboxKeys.GetOtp),
+                ["otpiq"] = ModuleFixture.Secure(SandboxKeys.Otpiq),
+                ["otpblue"] = ModuleFixture.Secure(SandboxKeys.OtpBlue),
+                ["pair"] = pair,
+                ["wrongPair"] = new System.Management.Automation.PSCredential("wrong-devkey-1234", ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)),
+                ["secret"] = webhookSecret,
+                ["header"] = callbackHeader,
+            };
+            var run = _m.Run(@"
+                $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'
+                $all = @(
+                    { Get-OtpSender -Provider GetOtp -First 3 -ApiKey $getotp }
+                    { Get-OtpSender -Provider GetOtp -Status Nope -ApiKey $getotp }
+                    { Get-OtpSender -Provider GetOtp -ApiKey $otpiq }
+                    { Send-OtpCode -Provider Otpiq -To 9647501234590 -Code 1234 -ApiKey $otpiq -WebhookUrl https://h.example.com/r -WebhookSecret $secret }
+                    { Send-OtpCode -Provider Otpiq -To 9647501234591 -Code 1234 -ApiKey $getotp }
+                    { Send-OtpCode -Provider Otpiq -To 9647501234592 -Code 1234 -ApiKey $otpiq -WebhookUrl http://insecure.example.com -WebhookSecret $secret }
+                    { Send-OtpCode -Provider EngageLab -To leak@example.com -TemplateId otp-email -Code 1234 -Credential $pair }
+                    { Send-OtpCode -Provider EngageLab -To leak2@example.com -TemplateId otp-email -Code 1234 -Credential $wrongPair }
+                    { Send-OtpCode -Provider EngageLab -To leak3@example.com -TemplateId no-such-template -Credential $pair }
+                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallback https://cb.example.com -StatusCallbackHeader $header }
+                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallbackHeader $header }
+                )
+                foreach ($step in $all) {
+                    try { & $step } catch { 'caught: ' + $_ + ' ' + $_.Exception + ' ' + $_.ErrorDetails }
+                }
+                foreach ($e in $Error) { $e.FullyQualifiedErrorId; $e.ToString(); $e.Exception.ToString(); [string]$e.ErrorDetails; [string]$e.TargetObject }", vars);
+
+            // The run exercised successes, provider refusals and input errors for each provider.
+            Assert.Contains(run.Objects<OtpSender>(), _ => true);
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.Success && r.ProviderType == "Otpiq");
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.Success && r.ProviderType == "EngageLab");
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "EngageLab.AuthenticationFailed");
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "Otpiq.Unauthorized");
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "Validation.StatusCallbackHeaderWithoutUrl");
+            Assert.Contains(run.Debug, d => d.Contains("request body"));
+
+            var captured = run.AllText();
+            var basic = System.Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(SandboxKeys.EngageLabDevKey + ":" + SandboxKeys.EngageLabDevSecret));
+            foreach (var secret in new[] { SandboxKeys.GetOtp, SandboxKeys.Otpiq, SandboxKeys.OtpBlue, SandboxKeys.EngageLabDevSecret, basic, webhookSecret, callbackHeader })
+                Assert.DoesNotContain(secret, captured);
+        }
     }
 }
