@@ -45,6 +45,17 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Status_callback_and_its_header_reach_the_provider_unchanged()
+        {
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 5 -ApiKey $key -StatusCallback https://hooks.example.com/otp -StatusCallbackHeader 'Bearer hook-token'",
+                ModuleFixture.OtpBlueKey());
+            var result = Assert.Single(run.Objects<OtpSendResult>());
+            var delivered = _m.Sandbox.OtpBlue.Deliveries.Single(d => d.Id == result.MessageId);
+            Assert.Equal("https://hooks.example.com/otp", delivered.StatusCallback);
+            Assert.Equal("Bearer hook-token", delivered.StatusCallbackHeader);
+        }
+
+        [Fact]
         public void Result_type_resolves_as_a_type_literal_in_user_scripts()
         {
             var run = _m.Run(@"

@@ -26,6 +26,9 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             public string Text = "";
             public string Language = "en";
             public int? ErrorCode;
+            /// <summary>Where OTP Blue would post the status webhook, and the Authorization value it would send.</summary>
+            public string? StatusCallback;
+            public string? StatusCallbackHeader;
         }
 
         private static readonly string[] Languages =
@@ -80,8 +83,13 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             var body = await SandboxJson.ReadObjectAsync(context.Request);
             if (body == null) return Failure(100, null, "Bad request: the body is not a JSON object");
             var b = body.Value;
-            return Send(
-                Field(b, "contact"), Field(b, "code"), Field(b, "sender"), Field(b, "language"));
+            var row = Send(Field(b, "contact"), Field(b, "code"), Field(b, "sender"), Field(b, "language"), out var delivered);
+            if (delivered != null)
+            {
+                delivered.StatusCallback = SandboxJson.String(b, "status_callback");
+                delivered.StatusCallbackHeader = SandboxJson.String(b, "status_callback_header");
+            }
+            return row;
         }
 
         /// <summary>The document's alternative GET form, with the key in the apikey query parameter.</summary>
@@ -91,7 +99,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             var denied = Authenticate(q["apikey"].ToString());
             if (denied != null) return denied;
             Value? Query(string name) => q.ContainsKey(name) ? new Value(JsonValueKind.String, q[name].ToString()) : null;
-            return Send(Query("contact"), Query("code"), Query("sender"), Query("language"));
+            return Send(Query("contact"), Query("code"), Query("sender"), Query("language"), out _);
         }
 
         private readonly struct Value
@@ -112,8 +120,9 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
                 ? new Value(v.ValueKind, v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())
                 : (Value?)null;
 
-        private IResult Send(Value? contact, Value? code, Value? sender, Value? language)
+        private IResult Send(Value? contact, Value? code, Value? sender, Value? language, out HistoryRow? delivered)
         {
+            delivered = null;
             var who = contact?.Text;
             if (contact == null || code == null) return Failure(1205, who, "Missed required parameters in JSON: contact and code are required");
             if (!code.Value.IsString || string.IsNullOrWhiteSpace(code.Value.Text)) return Failure(1210, who, "Invalid OTP value");
@@ -148,6 +157,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
                 return Failure(1900, e164, $"Phone number {e164} is not mobile");
 
             var row = Record(e164, region, code.Value.Text!, sender?.Text, lang, "delivered", null);
+            delivered = row;
             return Results.Json(new Dictionary<string, object>
             {
                 ["message"] = "Request has been accepted and sent",
