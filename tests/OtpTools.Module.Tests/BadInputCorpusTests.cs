@@ -197,6 +197,9 @@ namespace OtpTools.Module.Tests
                          ("javascript", "javascript:alert(1)"), ("file", "file:///etc/passwd"), ("scheme only", "https://"),
                      })
                 Add($"Send OtpBlue: -StatusCallback {name}", blueTo + " -Code 1 -StatusCallback $v", value, "Validation.InvalidStatusCallback", ErrorCategory.InvalidArgument, 1);
+            foreach (var (name, value) in new[] { ("CR LF", "Bearer x\r\nX-Injected: 1"), ("LF", "Bearer x\nSet-Cookie: a=b"), ("NUL", "Bearer x\0") })
+                Add($"Send OtpBlue: -StatusCallbackHeader with {name} (header injection)", blueTo + " -Code 1 -StatusCallback https://h.example.com/otp -StatusCallbackHeader $v", value,
+                    "Validation.InvalidStatusCallbackHeader", ErrorCategory.InvalidArgument, 1);
             Add("Send OtpBlue: -StatusCallbackHeader without -StatusCallback", blueTo + " -Code 1 -StatusCallbackHeader 'Bearer x'", null,
                 "Validation.StatusCallbackHeaderWithoutUrl", ErrorCategory.InvalidArgument, 1);
             foreach (var option in new[] { "-Channel sms", "-WhatsappAccountId 1", "-WhatsappPhoneId 1", "-TemplateName t", "-WebhookUrl https://h.example.com",
@@ -411,6 +414,16 @@ namespace OtpTools.Module.Tests
                 Assert.Contains(All, c => c.Command.Contains(cmdlet));
             foreach (var provider in new[] { "OtpBlue", "Otpiq", "EngageLab", "GetOtp" })
                 Assert.Contains(All, c => c.Command.Contains("-Provider " + provider));
+        }
+
+        [Fact]
+        public void Get_OtpHistory_to_the_earliest_date_ends_cleanly_instead_of_throwing_an_unhandled_exception()
+        {
+            // -From defaults to 30 days before -To, which does not exist before 0001-01-31.
+            var run = _m.Run("try { Get-OtpHistory -Provider OtpBlue -ApiKey $key -To ([datetime]::MinValue) } catch { $_ }", ModuleFixture.OtpBlueKey());
+            Assert.Null(run.Terminating);
+            Assert.Empty(run.Errors);
+            Assert.Empty(run.Objects<ErrorRecord>());
         }
 
         [Theory]
