@@ -239,6 +239,7 @@ namespace OtpTools.Module.Tests
                      {
                          ("no top-level domain", "bob@localhost"), ("space inside", "bob smith@example.com"), ("header injection", "bob@example.com\r\nX-Injected: 1"),
                          ("trailing dot", "bob@example."), ("no domain", "bob@"),
+                         ("zero-width space", "bob\u200B@example.com"), ("right-to-left override", "bob@\u202Eexample.com"), ("soft hyphen", "bob@exam\u00ADple.com"),
                      })
                 Add($"Send EngageLab: -To e-mail {name}", Lab + " -TemplateId otp-email -To $v", value, "Validation.InvalidEmail", ErrorCategory.InvalidArgument, 1);
             Add("Send EngageLab: -TemplateParameter with an empty key", labTo + " -TemplateId t -TemplateParameter @{ '' = 'x' }", null,
