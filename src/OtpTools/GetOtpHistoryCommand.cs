@@ -27,7 +27,7 @@ namespace OtpTools
         {
             Connect<IOtpHistoryReader>(out var reader);
             var to = (To ?? DateTime.UtcNow).Date;
-            var query = new OtpHistoryQuery { From = (From ?? to.AddDays(-30)).Date, To = to, PageSize = PageSize };
+            var query = new OtpHistoryQuery { From = (From ?? (to > DateTime.MinValue.AddDays(30) ? to.AddDays(-30) : DateTime.MinValue)).Date, To = to, PageSize = PageSize };
             ApplyPaging(query);
             IOtpPager<OtpHistoryEntry> pager;
             try

@@ -10,6 +10,8 @@ namespace OtpTools.Engine.Tests
         [InlineData("0061412345678", "+61412345678", "61412345678", "AU")]
         [InlineData("13232000150", "+13232000150", "13232000150", "US")]
         [InlineData("+1 (323) 200-0150", "+13232000150", "13232000150", "US")]
+        [InlineData("+964 750.123/4550", "+9647501234550", "9647501234550", "IQ")]
+        [InlineData("\u0669\u0666\u0664\u0667\u0665\u0660\u0661\u0662\u0663\u0664\u0665\u0665\u0660", "+9647501234550", "9647501234550", "IQ")]
         public void A_number_is_parsed_once_and_formatted_for_each_provider(string input, string e164, string digits, string region)
         {
             var phone = PhoneNumber.Parse(input, "To", "Test");
@@ -30,6 +32,13 @@ namespace OtpTools.Engine.Tests
         [InlineData("+12")]
         [InlineData("abc")]
         [InlineData("+999123456789")]
+        // libphonenumber alone accepts these: it drops text around a number and reads letters as a keypad.
+        [InlineData("+61412345678 \U0001F4F1")]
+        [InlineData("+61412345678\u200F")]
+        [InlineData("+61\u200B412345678")]
+        [InlineData("+1-800-FLOWERS")]
+        [InlineData("++61412345678")]
+        [InlineData("+61 412 345 678 ext. 12")]
         public void Impossible_numbers_are_rejected_with_the_parameter_and_value(string input)
         {
             var error = Assert.Throws<OtpException>(() => PhoneNumber.Parse(input, "To", "Test"));

@@ -138,6 +138,23 @@ namespace OtpTools.Module.Tests
             Assert.All(regions, r => Assert.Matches("^[A-Z]{2}$", r.Code));
         }
 
+        [Theory]
+        [InlineData("-Code NZ", new[] { "NZ" })]
+        [InlineData("-Code nz", new[] { "NZ" })]
+        [InlineData("n*", new[] { "NG", "NL", "NO", "NP", "NZ" })]
+        [InlineData("-Code US, 'g?'", new[] { "GB", "GE", "GH", "GI", "GN", "US" })]
+        [InlineData("-Code CN", new string[0])]
+        [InlineData("-Code 'x*'", new string[0])]
+        public void Region_code_filters_the_providers_answer_by_wildcard_ignoring_case(string arguments, string[] codes)
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var run = _m.Run("Get-OtpRegion -Provider OtpBlue -ApiKey $key " + arguments, Vars());
+            Assert.Empty(run.Errors);
+            Assert.Equal(codes, run.Objects<OtpRegion>().Select(r => r.Code).OrderBy(c => c, System.StringComparer.Ordinal));
+            // One call to the regions API: the filter is applied to its answer.
+            Assert.Equal(before + 1, _m.Sandbox.RequestCount("otpblue"));
+        }
+
         [Fact]
         public void Regions_with_a_wrong_key_is_a_terminating_authentication_error()
         {

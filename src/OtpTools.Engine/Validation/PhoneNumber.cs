@@ -40,6 +40,9 @@ namespace OtpTools.Engine.Validation
             if (text.Length == 0)
                 throw InputRules.Invalid("Validation.RecipientRequired", parameter, input,
                     $"-{parameter} is required by {provider} and was empty.");
+            // libphonenumber is lenient: it drops text around a number ("call +61...", an emoji, a zero-width or
+            // bidi mark) and reads letters as a keypad (1-800-FLOWERS). A recipient is only digits and separators.
+            if (!IsNumberText(text)) throw NotANumber(input, parameter);
             if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
             if (!text.StartsWith("+", StringComparison.Ordinal)) text = "+" + text;
 
@@ -57,6 +60,20 @@ namespace OtpTools.Engine.Validation
                 Util.Format(parsed, PhoneNumberFormat.E164),
                 Util.GetRegionCodeForNumber(parsed) ?? "ZZ",
                 Util.GetNumberType(parsed));
+        }
+
+        /// <summary>Decimal digits (any script), a leading plus, spaces, dashes, dots, slashes and parentheses.</summary>
+        private static bool IsNumberText(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (char.IsDigit(c) || c == ' ' || c == '\u00A0' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')') continue;
+                if ((c == '+' || c == '\uFF0B') && i == 0) continue;
+                if (char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.DashPunctuation) continue;
+                return false;
+            }
+            return true;
         }
 
         public static bool LooksLikeEmail(string? input) =>

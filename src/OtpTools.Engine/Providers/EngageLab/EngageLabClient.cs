@@ -22,7 +22,8 @@ namespace OtpTools.Engine.Providers.EngageLab
     {
         internal const string SendPath = "/v1/messages";
         private const string Provider = EngageLabProviderType.TypeName;
-        private static readonly Regex Email = new Regex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$", RegexOptions.Compiled);
+        // No control or invisible format characters (zero-width spaces, bidi marks): they disguise an address.
+        private static readonly Regex Email = new Regex(@"^[^@\s\p{Cc}\p{Cf}]+@[^@\s\p{Cc}\p{Cf}]+\.[^@\s.\p{Cc}\p{Cf}]+$", RegexOptions.Compiled);
         private readonly OtpConnection _connection;
 
         public EngageLabClient(OtpConnection connection) => _connection = connection;

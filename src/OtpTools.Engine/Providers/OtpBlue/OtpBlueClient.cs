@@ -57,6 +57,10 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
             if (request.StatusCallback != null)
                 InputRules.WebUrl(request.StatusCallback, "StatusCallback", "Validation.InvalidStatusCallback", Provider, httpsOnly: false);
+            // OTP Blue writes this value into an HTTP header of its webhook call: a line break would inject headers.
+            if (request.StatusCallbackHeader != null && request.StatusCallbackHeader.Any(char.IsControl))
+                throw InputRules.Invalid("Validation.InvalidStatusCallbackHeader", "StatusCallbackHeader", "***",
+                    "-StatusCallbackHeader contains a line break or another control character, which an HTTP header value cannot hold.");
             if (request.StatusCallbackHeader != null && request.StatusCallback == null)
                 throw InputRules.Invalid("Validation.StatusCallbackHeaderWithoutUrl", "StatusCallbackHeader", "***",
                     "-StatusCallbackHeader is sent with the status webhook; give -StatusCallback as well.");

@@ -24,6 +24,24 @@ namespace OtpTools.Engine.Providers.OtpBlue
             ["nb"] = "OTP Blue writes Norwegian as 'no'.",
         };
 
+        /// <summary>
+        /// ISO 3166-1 alpha-2 codes of the document's "destinations open by default" (what available-regions lists for
+        /// a new account); offered by tab completion of Get-OtpRegion -Code. The provider's answer stays the authority.
+        /// </summary>
+        public static IReadOnlyList<string> OpenRegionCodes { get; } = new[]
+        {
+            // Africa
+            "DZ", "AO", "CI", "EG", "ET", "GH", "GN", "KE", "MA", "NG", "SN", "ZA", "SY",
+            // Asia
+            "AZ", "AF", "BD", "KH", "GE", "JP", "ID", "IR", "IQ", "IL", "KZ", "KW", "KG", "LB", "MY", "MV", "MN", "MM", "NP", "PK",
+            "PH", "QA", "RU", "SA", "SG", "KR", "LK", "AE", "UZ", "VN",
+            // Europe
+            "AD", "AM", "AT", "BY", "BE", "BA", "BG", "DK", "FO", "FR", "DE", "FI", "IS", "IE", "IT", "LI", "LU", "MT", "MD", "MC",
+            "NL", "NO", "PL", "PT", "RO", "SM", "SI", "RS", "ES", "SE", "CH", "UA", "GB", "IM", "JE", "GI",
+            // Americas and Oceania
+            "KY", "TC", "BO", "CA", "CO", "DO", "EC", "MX", "PR", "US", "AU", "NZ",
+        };
+
         /// <summary>Destinations the document says OTP Blue never sends to: China and Argentina.</summary>
         public static IReadOnlyCollection<string> RestrictedRegions { get; } = new[] { "CN", "AR" };
     }

@@ -16,6 +16,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
             {
                 ["Language"] = OtpBlueLimits.Languages,
+                ["Code"] = OtpBlueLimits.OpenRegionCodes,
             };
     }
 }
