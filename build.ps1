@@ -111,7 +111,7 @@ function Invoke-Demo {
     }
 }
 
-# Any failure stops the run with exit code 1, also when the script is dot-sourced or run with -Command.
+# Any failure ends the run with exit code 1 (clear for CI whether run with -File or -Command).
 try {
     foreach ($name in $Task) {
         Write-Host "== $name ==" -ForegroundColor Green
