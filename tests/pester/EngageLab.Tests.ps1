@@ -24,7 +24,7 @@ Describe 'Send-OtpCode -Provider EngageLab' {
                 # An empty Otp column means "let EngageLab generate the code".
                 if (-not $_.Otp) { $_.PSObject.Properties.Remove('Otp') }
                 $_
-            } | Send-OtpCode -Provider EngageLab -Credential $cred -ThrottleLimit 1)
+            } | Send-OtpCode -Provider EngageLab -Credential $cred -ThrottleLimit 1 | Sort-Object Position)
 
         $receipt = Assert-CsvRoundTrip -InputObject $results -Type ([OtpTools.OtpSendResult]) -Path (Join-Path $TestDrive 'receipt.csv')
         $receipt.Count | Should -Be 2

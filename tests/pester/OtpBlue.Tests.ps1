@@ -21,7 +21,7 @@ Describe 'Send-OtpCode -Provider OtpBlue' {
             [pscustomobject]@{ Phone = '+13232000150'; Otp = '333444' }
         ) | Export-Csv $in -NoTypeInformation
 
-        $results = @(Import-Csv $in | Send-OtpCode -Provider OtpBlue -ApiKey $key -ErrorAction SilentlyContinue)
+        $results = @(Import-Csv $in | Send-OtpCode -Provider OtpBlue -ApiKey $key -ErrorAction SilentlyContinue | Sort-Object Position)
 
         $receipt = Assert-CsvRoundTrip -InputObject $results -Type ([OtpTools.OtpSendResult]) -Path (Join-Path $TestDrive 'receipt.csv')
         $receipt.Count | Should -Be 2
