@@ -39,6 +39,7 @@ function Invoke-Pester5 {
     $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) { throw 'Pester 5 is required: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser' }
     Import-Module $pester
+    $env:OTPTOOLS_TEST_CONFIGURATION = $Configuration   # tests/pester/Sandbox.ps1 starts the sandbox this build produced
     $config = New-PesterConfiguration
     $config.Run.Path = Join-Path $root 'tests/pester'
     $config.Run.Exit = $false
