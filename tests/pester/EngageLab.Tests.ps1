@@ -4,12 +4,13 @@
 
 BeforeAll {
     . "$PSScriptRoot/Sandbox.ps1"
-    $script:uri = Start-OtpSandbox
+    $script:sandbox = Start-OtpSandbox
+    $script:uri = $sandbox.Uri
     $script:cred = New-EngageLabCredential
 }
 
 AfterAll {
-    Stop-OtpSandbox
+    Stop-OtpSandbox $sandbox
 }
 
 Describe 'Send-OtpCode -Provider EngageLab' {

@@ -3,12 +3,13 @@
 
 BeforeAll {
     . "$PSScriptRoot/Sandbox.ps1"
-    $script:uri = Start-OtpSandbox
+    $script:sandbox = Start-OtpSandbox
+    $script:uri = $sandbox.Uri
     $script:key = New-SandboxKey Otpiq
 }
 
 AfterAll {
-    Stop-OtpSandbox
+    Stop-OtpSandbox $sandbox
 }
 
 Describe 'Send-OtpCode -Provider Otpiq' {

@@ -4,11 +4,12 @@
 
 BeforeAll {
     . "$PSScriptRoot/Sandbox.ps1"
-    $script:uri = Start-OtpSandbox
+    $script:sandbox = Start-OtpSandbox
+    $script:uri = $sandbox.Uri
 }
 
 AfterAll {
-    Stop-OtpSandbox
+    Stop-OtpSandbox $sandbox
     Remove-Item Env:OTPTOOLS_BLUESBX_APIKEY -ErrorAction SilentlyContinue
 }
 

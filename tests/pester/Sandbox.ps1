@@ -2,10 +2,10 @@
 # port, points every provider type at it through OTPTOOLS_<TYPE>_BASEURI, keeps registrations in a test file and
 # imports the built module. Not a test file itself (Pester runs only *.Tests.ps1).
 
-$script:RepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
+$SandboxRepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
 
 # The sandbox's test keys (src/OtpTools.Sandbox/SandboxKeys.cs): they unlock nothing anywhere else.
-$script:SandboxKeys = @{
+$SandboxKeys = @{
     OtpBlue            = 'sbx-otpblue-7f3c9a1e5d2b48c6'
     GetOtp             = 'sbx-getotp-2d8e4b6a0c9f1735'
     Otpiq              = 'sk_test_sbx_otpiq_4b8e2d91c7a35f60'
@@ -14,44 +14,47 @@ $script:SandboxKeys = @{
 }
 
 function Start-OtpSandbox {
-    <# Starts the sandbox (built by `dotnet build`), sets the environment, imports the module; returns the base URI. #>
+    <#
+    Starts the sandbox (built by `dotnet build`), sets the environment, imports the module. Returns the sandbox:
+    Uri (its base address) and Process (for Stop-OtpSandbox).
+    #>
     $configuration = if ($env:OTPTOOLS_TEST_CONFIGURATION) { $env:OTPTOOLS_TEST_CONFIGURATION } else { 'Debug' }
-    $dll = Join-Path $script:RepoRoot "src/OtpTools.Sandbox/bin/$configuration/net10.0/OtpTools.Sandbox.dll"
+    $dll = Join-Path $SandboxRepoRoot "src/OtpTools.Sandbox/bin/$configuration/net10.0/OtpTools.Sandbox.dll"
     if (-not (Test-Path $dll)) { throw "The sandbox is not built at $($dll): run 'dotnet build' (or ./build.ps1) first." }
     $log = [IO.Path]::GetTempFileName()
     # Port 0: the sandbox picks a free port and prints the address it listens on.
-    $script:SandboxProcess = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0') -PassThru -NoNewWindow -RedirectStandardOutput $log
+    $process = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0') -PassThru -NoNewWindow -RedirectStandardOutput $log
     $deadline = [datetime]::UtcNow.AddSeconds(30)
     $uri = $null
     while (-not $uri) {
         $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
         if ($line) { $uri = $line.Matches[0].Groups[1].Value.TrimEnd('/') }
-        elseif ($script:SandboxProcess.HasExited) { throw "The sandbox exited: $(Get-Content $log -Raw)" }
+        elseif ($process.HasExited) { throw "The sandbox exited: $(Get-Content $log -Raw)" }
         elseif ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start: $(Get-Content $log -Raw)" }
         else { Start-Sleep -Milliseconds 200 }
     }
-    $script:SandboxUri = $uri
     foreach ($prefix in 'otpblue', 'getotp', 'otpiq', 'engagelab') {
         Set-Item "Env:OTPTOOLS_$($prefix.ToUpperInvariant())_BASEURI" "$uri/$prefix"
     }
     # No test reads or writes the user's real registrations file.
     $configFolder = if ($TestDrive) { $TestDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
     $env:OTPTOOLS_CONFIG_PATH = Join-Path $configFolder 'providers.json'
-    Import-Module (Join-Path $script:RepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
-    $uri
+    Import-Module (Join-Path $SandboxRepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
+    [pscustomobject]@{ Uri = $uri; Process = $process }
 }
 
 function Stop-OtpSandbox {
-    if ($script:SandboxProcess) { Stop-Process -Id $script:SandboxProcess.Id -ErrorAction SilentlyContinue }
+    param($Sandbox)
+    if ($Sandbox) { Stop-Process -Id $Sandbox.Process.Id -ErrorAction SilentlyContinue }
     foreach ($name in 'OTPBLUE', 'GETOTP', 'OTPIQ', 'ENGAGELAB') { Remove-Item "Env:OTPTOOLS_$($name)_BASEURI" -ErrorAction SilentlyContinue }
     Remove-Item Env:OTPTOOLS_CONFIG_PATH -ErrorAction SilentlyContinue
     Remove-Module OtpTools -ErrorAction SilentlyContinue
 }
 
-function New-SandboxKey([string] $Name) { ConvertTo-SecureString $script:SandboxKeys[$Name] -AsPlainText -Force }
+function New-SandboxKey([string] $Name) { ConvertTo-SecureString $SandboxKeys[$Name] -AsPlainText -Force }
 
 function New-EngageLabCredential {
-    [pscredential]::new($script:SandboxKeys.EngageLabDevKey, (ConvertTo-SecureString $script:SandboxKeys.EngageLabDevSecret -AsPlainText -Force))
+    [pscredential]::new($SandboxKeys.EngageLabDevKey, (ConvertTo-SecureString $SandboxKeys.EngageLabDevSecret -AsPlainText -Force))
 }
 
 function Assert-CsvRoundTrip {
