@@ -11,8 +11,9 @@ using Xunit;
 namespace OtpTools.Module.Tests
 {
     /// <summary>
-    /// Runs the packaging step exactly as a machine without pwsh would (<c>dotnet build src/OtpTools -t:PackModule</c>,
-    /// which build.ps1 -Task Package also runs), once for the test class.
+    /// Runs the packaging step as a machine without pwsh would (<c>dotnet build src/OtpTools -t:PackModule</c>, which
+    /// build.ps1 -Task Package also runs), once for the test class. The test build already built out/OtpTools, and this
+    /// process has it loaded, so the step packages that folder without rebuilding it (PackModuleSkipBuild).
     /// </summary>
     public sealed class PackageBuild
     {
@@ -31,7 +32,7 @@ namespace OtpTools.Module.Tests
 
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.RepoRoot };
             foreach (var arg in new[] { "build", Path.Combine(Paths.RepoRoot, "src", "OtpTools", "OtpTools.csproj"), "-t:PackModule",
-                         "-c", Paths.Configuration, "-nodeReuse:false", "-p:UseSharedCompilation=false" })
+                         "-c", Paths.Configuration, "-p:PackModuleSkipBuild=true", "-nodeReuse:false", "-p:UseSharedCompilation=false" })
                 start.ArgumentList.Add(arg);
             // No build server may outlive the step holding our output pipes open.
             start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
