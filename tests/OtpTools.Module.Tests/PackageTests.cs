@@ -173,6 +173,17 @@ namespace OtpTools.Module.Tests
                 names.OrderBy(n => n, StringComparer.Ordinal));
             using (var reader = new StreamReader(zip.GetEntry("OtpTools.psd1")!.Open()))
                 Assert.Equal(File.ReadAllText(_p.Manifest), reader.ReadToEnd());
+
+            // NuGet's package format (OPC): every part has a content type, by extension or by name.
+            XDocument types;
+            using (var stream = zip.GetEntry("[Content_Types].xml")!.Open()) types = XDocument.Load(stream);
+            var extensions = types.Root!.Elements().Where(e => e.Name.LocalName == "Default")
+                .Select(e => (string)e.Attribute("Extension")!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var overrides = types.Root!.Elements().Where(e => e.Name.LocalName == "Override")
+                .Select(e => ((string)e.Attribute("PartName")!).TrimStart('/')).ToHashSet();
+            foreach (var name in names.Where(n => n != "[Content_Types].xml"))
+                Assert.True(extensions.Contains(Path.GetExtension(name).TrimStart('.')) || overrides.Contains(name),
+                    $"{name} has no content type in [Content_Types].xml");
         }
 
         [Fact]
