@@ -28,7 +28,7 @@
             Tags         = @('OTP', 'SMS', 'iMessage', 'WhatsApp', 'Telegram', '2FA', 'Verification', 'OtpBlue', 'GetOTP', 'OTPIQ', 'EngageLab', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/otptools/OtpTools'
             LicenseUri   = 'https://github.com/otptools/OtpTools/blob/main/LICENSE'
-            ReleaseNotes = 'First release: OTP Blue send, history and regions.'
+            ReleaseNotes = 'First release: Send-OtpCode (OTP Blue, OTPIQ, EngageLab), Get-OtpHistory and Get-OtpRegion (OTP Blue), Get-OtpSender (GetOTP), provider registrations with SecretManagement credentials, cmdlet help, table and list views.'
         }
     }
 }

@@ -9,11 +9,13 @@
 .EXAMPLE
     ./build.ps1 -Task Docs            # cmdlet help (MAML) and about_OtpTools from docs/, with platyPS where installed
 .EXAMPLE
+    ./build.ps1 -Task Package         # out/package/OtpTools/<version>/ (for Publish-PSResource) and out/package/OtpTools.<version>.nupkg
+.EXAMPLE
     ./build.ps1 -Task Demo            # start the sandbox, import the module, run demo/demo.ps1
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Docs', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Docs', 'Package', 'Demo', 'Clean')]
     [string[]] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug'
@@ -37,6 +39,7 @@ function Invoke-Pester5 {
     $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) { throw 'Pester 5 is required: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser' }
     Import-Module $pester
+    $env:OTPTOOLS_TEST_CONFIGURATION = $Configuration   # tests/pester/Sandbox.ps1 starts the sandbox this build produced
     $config = New-PesterConfiguration
     $config.Run.Path = Join-Path $root 'tests/pester'
     $config.Run.Exit = $false
@@ -69,6 +72,26 @@ function Invoke-Docs {
     }
 }
 
+# The packaging is an MSBuild target, so machines without pwsh run the same step: dotnet build src/OtpTools -t:PackModule
+function Invoke-Package {
+    Invoke-Dotnet build (Join-Path $root 'src/OtpTools/OtpTools.csproj') -c $Configuration -t:PackModule
+    $packageRoot = Join-Path $root 'out/package'
+    $manifest = Get-ChildItem (Join-Path $packageRoot 'OtpTools') -Filter OtpTools.psd1 -Recurse | Select-Object -First 1
+    if (-not $manifest) { throw "No packaged manifest under $packageRoot" }
+    $module = Test-ModuleManifest -Path $manifest.FullName -ErrorAction Stop
+    if ($module.Version.ToString() -ne $manifest.Directory.Name) { throw "Manifest version $($module.Version) does not match its folder $($manifest.Directory.Name)" }
+    foreach ($tag in 'PSEdition_Desktop', 'PSEdition_Core') {
+        if ($module.Tags -notcontains $tag) { throw "The manifest's Tags lack $tag" }
+    }
+    foreach ($field in 'ProjectUri', 'LicenseUri', 'ReleaseNotes') {
+        if (-not $module.$field) { throw "The manifest has no $field" }
+    }
+    $nupkg = Join-Path $packageRoot "OtpTools.$($module.Version).nupkg"
+    if (-not (Test-Path $nupkg)) { throw "$nupkg is missing" }
+    Write-Host "Packaged $($manifest.Directory.FullName) and $nupkg" -ForegroundColor Green
+    Write-Host "Publish with: Publish-PSResource -Path '$($manifest.Directory.FullName)' -Repository PSGallery -ApiKey <key>"
+}
+
 function Invoke-Demo {
     Invoke-Build
     $port = 5080
@@ -89,14 +112,22 @@ function Invoke-Demo {
     }
 }
 
-foreach ($name in $Task) {
-    Write-Host "== $name ==" -ForegroundColor Green
-    switch ($name) {
-        'Build'  { Invoke-Build }
-        'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration; Invoke-Pester5 }
-        'Pester' { Invoke-Build; Invoke-Pester5 }
-        'Docs'   { Invoke-Docs }
-        'Demo'   { Invoke-Demo }
-        'Clean'  { Invoke-Dotnet clean (Join-Path $root 'OtpTools.sln') -c $Configuration; Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction SilentlyContinue }
+# Any failure ends the run with exit code 1 (clear for CI whether run with -File or -Command).
+try {
+    foreach ($name in $Task) {
+        Write-Host "== $name ==" -ForegroundColor Green
+        switch ($name) {
+            'Build'  { Invoke-Build }
+            'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration; Invoke-Pester5 }
+            'Pester' { Invoke-Build; Invoke-Pester5 }
+            'Docs'   { Invoke-Docs }
+            'Package' { Invoke-Package }
+            'Demo'   { Invoke-Demo }
+            'Clean'  { Invoke-Dotnet clean (Join-Path $root 'OtpTools.sln') -c $Configuration; Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction SilentlyContinue }
+        }
     }
+}
+catch {
+    Write-Host "build.ps1 failed: $_" -ForegroundColor Red
+    exit 1
 }

@@ -63,12 +63,36 @@ namespace OtpTools.Module.Tests
             var format = XDocument.Load(Path.Combine(Paths.ModuleFolder, "OtpTools.format.ps1xml"));
             foreach (var type in new[] { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo) })
             {
-                var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName);
+                var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName
+                    && v.Element("TableControl") != null);
                 var headers = view.Descendants("TableColumnHeader").ToList();
                 var widths = headers.Select(h => int.TryParse(h.Element("Width")?.Value, out var w) ? w : 12).ToList();
                 Assert.True(widths.Sum() + headers.Count - 1 <= 80, $"{type.Name} table is wider than 80 columns");
                 foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
                     Assert.NotNull(type.GetProperty(property));
+            }
+        }
+
+        private static readonly Type[] OutputTypes =
+            { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo) };
+
+        [Fact]
+        public void Every_output_type_has_a_list_view_of_every_public_property_after_its_table_view()
+        {
+            var format = XDocument.Load(Path.Combine(Paths.ModuleFolder, "OtpTools.format.ps1xml"));
+            var views = format.Descendants("View").ToList();
+            foreach (var type in OutputTypes)
+            {
+                var mine = views.Where(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName).ToList();
+                Assert.Equal(2, mine.Count);
+                // The first view for a type is its default: the table.
+                Assert.NotNull(mine[0].Element("TableControl"));
+                var list = mine[1].Element("ListControl");
+                Assert.NotNull(list);
+                var listed = list!.Descendants("PropertyName").Select(p => p.Value).ToList();
+                var expected = type.GetProperties().Select(p => p.Name).ToList();
+                Assert.Equal(expected.OrderBy(n => n), listed.OrderBy(n => n));
+                Assert.Equal(listed.Count, listed.Distinct().Count());
             }
         }
 

@@ -1,0 +1,122 @@
+# Shared by the tests/pester/*.Tests.ps1 files (dot-source it in BeforeAll). Starts the sandbox on a free loopback
+# port, points every provider type at it through OTPTOOLS_<TYPE>_BASEURI, keeps registrations in a test file and
+# imports the built module. Not a test file itself (Pester runs only *.Tests.ps1).
+
+$SandboxRepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
+
+# The sandbox's test keys (src/OtpTools.Sandbox/SandboxKeys.cs): they unlock nothing anywhere else.
+$SandboxKeys = @{
+    OtpBlue            = 'sbx-otpblue-7f3c9a1e5d2b48c6'
+    GetOtp             = 'sbx-getotp-2d8e4b6a0c9f1735'
+    Otpiq              = 'sk_test_sbx_otpiq_4b8e2d91c7a35f60'
+    EngageLabDevKey    = 'sbx-engagelab-devkey-5e1a'
+    EngageLabDevSecret = 'sbx-engagelab-secret-9c42d7b3'
+}
+
+function Start-OtpSandbox {
+    <#
+    Starts the sandbox (built by `dotnet build`), sets the environment, imports the module. Returns the sandbox:
+    Uri (its base address) and Process (for Stop-OtpSandbox).
+    #>
+    $configuration = if ($env:OTPTOOLS_TEST_CONFIGURATION) { $env:OTPTOOLS_TEST_CONFIGURATION } else { 'Debug' }
+    $dll = Join-Path $SandboxRepoRoot "src/OtpTools.Sandbox/bin/$configuration/net10.0/OtpTools.Sandbox.dll"
+    if (-not (Test-Path $dll)) { throw "The sandbox is not built at $($dll): run 'dotnet build' (or ./build.ps1) first." }
+    $log = [IO.Path]::GetTempFileName()
+    # Port 0: the sandbox picks a free port and prints the address it listens on.
+    $process = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0') -PassThru -NoNewWindow -RedirectStandardOutput $log
+    $deadline = [datetime]::UtcNow.AddSeconds(30)
+    $uri = $null
+    while (-not $uri) {
+        $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
+        if ($line) { $uri = $line.Matches[0].Groups[1].Value.TrimEnd('/') }
+        elseif ($process.HasExited) { throw "The sandbox exited: $(Get-Content $log -Raw)" }
+        elseif ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start: $(Get-Content $log -Raw)" }
+        else { Start-Sleep -Milliseconds 200 }
+    }
+    foreach ($prefix in 'otpblue', 'getotp', 'otpiq', 'engagelab') {
+        Set-Item "Env:OTPTOOLS_$($prefix.ToUpperInvariant())_BASEURI" "$uri/$prefix"
+    }
+    # No test reads or writes the user's real registrations file.
+    $configFolder = if ($TestDrive) { $TestDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
+    $env:OTPTOOLS_CONFIG_PATH = Join-Path $configFolder 'providers.json'
+    Import-Module (Join-Path $SandboxRepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
+    [pscustomobject]@{ Uri = $uri; Process = $process }
+}
+
+function Stop-OtpSandbox {
+    param($Sandbox)
+    if ($Sandbox) { Stop-Process -Id $Sandbox.Process.Id -ErrorAction SilentlyContinue }
+    foreach ($name in 'OTPBLUE', 'GETOTP', 'OTPIQ', 'ENGAGELAB') { Remove-Item "Env:OTPTOOLS_$($name)_BASEURI" -ErrorAction SilentlyContinue }
+    Remove-Item Env:OTPTOOLS_CONFIG_PATH -ErrorAction SilentlyContinue
+    Remove-Module OtpTools -ErrorAction SilentlyContinue
+}
+
+function New-SandboxKey([string] $Name) { ConvertTo-SecureString $SandboxKeys[$Name] -AsPlainText -Force }
+
+function New-EngageLabCredential {
+    [pscredential]::new($SandboxKeys.EngageLabDevKey, (ConvertTo-SecureString $SandboxKeys.EngageLabDevSecret -AsPlainText -Force))
+}
+
+function Assert-CsvRoundTrip {
+    <#
+    Exports objects of one OtpTools output type with Export-Csv, reads them back with Import-Csv and checks: one row
+    per object, a column for every public property, no "System.Object[]" cell, and every scalar value readable back
+    as its own type (numbers, booleans, UTC dates, text). Returns the imported rows.
+    #>
+    param(
+        [Parameter(Mandatory)] [object[]] $InputObject,
+        [Parameter(Mandatory)] [type] $Type,
+        [Parameter(Mandatory)] [string] $Path
+    )
+    $InputObject.Count | Should -BeGreaterThan 0
+    foreach ($object in $InputObject) { $object | Should -BeOfType $Type }
+    $InputObject | Export-Csv -Path $Path -NoTypeInformation
+    $rows = @(Import-Csv -Path $Path)
+    $rows.Count | Should -Be $InputObject.Count
+
+    $properties = $Type.GetProperties()
+    $columns = $rows[0].PSObject.Properties.Name
+    foreach ($property in $properties) { $columns | Should -Contain $property.Name }
+
+    for ($i = 0; $i -lt $rows.Count; $i++) {
+        $row = $rows[$i]
+        $original = $InputObject[$i]
+        foreach ($property in $properties) {
+            $cell = $row.($property.Name)
+            $cell | Should -Not -Be 'System.Object[]' -Because "$($Type.Name).$($property.Name) must export as text"
+            $value = $original.($property.Name)
+            $propertyType = [Nullable]::GetUnderlyingType($property.PropertyType)
+            if (-not $propertyType) { $propertyType = $property.PropertyType }
+            if ($propertyType.IsArray) { continue }   # lists come with a joined string property (e.g. CountryList)
+            if ($null -eq $value) { $cell | Should -BeNullOrEmpty -Because "$($property.Name) is empty"; continue }
+            $cell | Should -Not -BeNullOrEmpty -Because "$($Type.Name).$($property.Name) has a value"
+            switch ($propertyType) {
+                ([bool]) { [bool]::Parse($cell) | Should -Be $value }
+                ([int]) { [int]::Parse($cell, [cultureinfo]::InvariantCulture) | Should -Be $value }
+                ([decimal]) { ConvertFrom-CsvNumber $cell | Should -Be $value }
+                ([datetimeoffset]) {
+                    $back = ConvertFrom-CsvDate $cell
+                    [math]::Abs(($back - $value).TotalSeconds) | Should -BeLessThan 1
+                }
+                default { $cell | Should -BeExactly ([string]$value) }
+            }
+        }
+    }
+    $rows
+}
+
+function ConvertFrom-CsvNumber([string] $Text) {
+    $number = [decimal]0
+    foreach ($culture in [cultureinfo]::InvariantCulture, [cultureinfo]::CurrentCulture) {
+        if ([decimal]::TryParse($Text, [Globalization.NumberStyles]::Number, $culture, [ref]$number)) { return $number }
+    }
+    throw "'$Text' is not a number"
+}
+
+function ConvertFrom-CsvDate([string] $Text) {
+    $date = [datetimeoffset]::MinValue
+    foreach ($culture in [cultureinfo]::CurrentCulture, [cultureinfo]::InvariantCulture) {
+        if ([datetimeoffset]::TryParse($Text, $culture, [Globalization.DateTimeStyles]::AssumeUniversal, [ref]$date)) { return $date }
+    }
+    throw "'$Text' is not a date"
+}
