@@ -45,13 +45,14 @@ await using (var sandbox = await SandboxServer.StartAsync())
     {
         var n = Scale(5000);
         using var runspace = OpenRunspace(manifest);
-        RunScript(runspace, "$warm = 1..200 | ForEach-Object { [pscustomobject]@{ Phone = '+61412345678'; Otp = '1' } }; $warm | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key));
+        // Equal warm-up on both sides, so that neither is measured while the JIT is still tiering its code up.
+        RunScript(runspace, "$warm = 1..1000 | ForEach-Object { [pscustomobject]@{ Phone = '+61412345678'; Otp = '1' } }; $warm | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key));
         RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
         var ps = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key)));
         // The share of binding and validation: the same rows with -WhatIf, which stops before HTTP.
         var dry = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -WhatIf 6>$null | Out-Null", ("key", key)));
         using var http = new HttpClient();
-        await RawSends(http, sandbox, 200);
+        await RawSends(http, sandbox, 1000);
         var raw = await TimeAsync(() => RawSends(http, sandbox, n));
         var ratio = ps.TotalSeconds / raw.TotalSeconds;
         results.Add(($"1. {n:N0} sequential sends: Send-OtpCode (hosted PowerShell) vs raw HttpClient POST loop",

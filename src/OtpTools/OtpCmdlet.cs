@@ -76,9 +76,8 @@ namespace OtpTools
                 _credential = ResolveCredential(provider);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var debug = GetVariableValue("DebugPreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue
-                            || MyInvocation.BoundParameters.ContainsKey("Debug");
-                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), new QueueTrace(_traceLines, debug), options);
+                var trace = new QueueTrace(_traceLines, Wanted("Verbose"), Wanted("Debug"));
+                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), trace, options);
                 client = (TCapability)provider.Type.CreateClient(connection);
                 _connection = connection;
                 return connection;
@@ -89,6 +88,11 @@ namespace OtpTools
                 throw; // not reached
             }
         }
+
+        /// <summary>Whether Verbose or Debug text would be shown (the switch, or the preference variable).</summary>
+        private bool Wanted(string stream) =>
+            MyInvocation.BoundParameters.TryGetValue(stream, out var bound) && bound is SwitchParameter on ? on.IsPresent
+                : GetVariableValue(stream + "Preference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
 
         private OtpCredential ResolveCredential(ResolvedProvider provider)
         {
@@ -212,14 +216,19 @@ namespace OtpTools
         {
             private readonly ConcurrentQueue<TraceLine> _queue;
 
-            public QueueTrace(ConcurrentQueue<TraceLine> queue, bool debugEnabled)
+            public QueueTrace(ConcurrentQueue<TraceLine> queue, bool verboseEnabled, bool debugEnabled)
             {
                 _queue = queue;
+                VerboseEnabled = verboseEnabled;
                 DebugEnabled = debugEnabled;
             }
 
+            public bool VerboseEnabled { get; }
             public bool DebugEnabled { get; }
-            public void Verbose(string message) => _queue.Enqueue(new TraceLine(false, message));
+            public void Verbose(string message)
+            {
+                if (VerboseEnabled) _queue.Enqueue(new TraceLine(false, message));
+            }
             public void Debug(string message) => _queue.Enqueue(new TraceLine(true, message));
         }
     }

@@ -56,11 +56,13 @@ namespace OtpTools.Engine.Http
         {
             var provider = connection.Provider.Name;
             var trace = connection.Trace;
-            var url = Redaction.Url(request.RequestUri!);
+            // Built only when a trace line or an error needs it: the redaction costs a regex per call.
+            string? redacted = null;
+            string Url() => redacted ??= Redaction.Url(request.RequestUri!);
             var isGet = request.Method == HttpMethod.Get;
-            var call = $"{provider} {request.Method} {url}";
+            string Call() => $"{provider} {request.Method} {Url()}";
             if (request.Content != null && trace.DebugEnabled)
-                trace.Debug($"{call} request body: " + Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
+                trace.Debug($"{Call()} request body: " + Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
             request.Headers.Accept.ParseAdd("application/json");
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -76,20 +78,20 @@ namespace OtpTools.Engine.Http
                 using (timeout.Token.Register(() => response.Dispose()))
                     body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                trace.Verbose($"{call} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
-                if (trace.DebugEnabled) trace.Debug($"{call} response body: {Redaction.Body(body)}");
+                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
+                if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(body)}");
                 return new HttpAnswer(request.Method, status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
             }
             catch (Exception e) when (cancellationToken.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
             {
-                trace.Verbose($"{call} -> cancelled after {watch.ElapsedMilliseconds} ms");
+                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> cancelled after {watch.ElapsedMilliseconds} ms");
                 throw new OperationCanceledException(cancellationToken);
             }
             catch (Exception e) when (timeout.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
             {
-                trace.Verbose($"{call} -> no answer within {connection.Options.Timeout.TotalSeconds:0.#} s");
+                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> no answer within {connection.Options.Timeout.TotalSeconds:0.#} s");
                 throw new OtpException("Http.Timeout", OtpErrorCategory.OperationTimeout,
-                    $"{provider}: no answer from {url} within {connection.Options.Timeout.TotalSeconds:0.#} s (-TimeoutSec)." +
+                    $"{provider}: no answer from {Url()} within {connection.Options.Timeout.TotalSeconds:0.#} s (-TimeoutSec)." +
                     (isGet ? "" : " The code may have been delivered."))
                 { Provider = provider, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
             }
@@ -97,11 +99,11 @@ namespace OtpTools.Engine.Http
             {
                 var notSent = NeverSent(e);
                 var reason = e.GetBaseException().Message;
-                trace.Verbose($"{call} -> failed after {watch.ElapsedMilliseconds} ms: {reason}");
+                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> failed after {watch.ElapsedMilliseconds} ms: {reason}");
                 var errorId = notSent ? "Http.ConnectionFailed" : response == null ? "Http.ConnectionLost" : "Http.ResponseTruncated";
                 var message = notSent
-                    ? $"{provider}: could not connect to {url}: {reason}"
-                    : $"{provider}: the connection to {url} broke before the whole answer arrived ({reason})." +
+                    ? $"{provider}: could not connect to {Url()}: {reason}"
+                    : $"{provider}: the connection to {Url()} broke before the whole answer arrived ({reason})." +
                       (isGet ? "" : " The code may have been delivered; it was not resent.");
                 throw new OtpException(errorId, notSent ? OtpErrorCategory.ConnectionError : OtpErrorCategory.ProtocolError, message)
                 {

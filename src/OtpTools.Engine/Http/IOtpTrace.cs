@@ -6,6 +6,8 @@ namespace OtpTools.Engine.Http
     /// </summary>
     public interface IOtpTrace
     {
+        /// <summary>False when nobody reads verbose text: then no trace line is built for it.</summary>
+        bool VerboseEnabled { get; }
         /// <summary>False when nobody reads debug text: then bodies are neither read nor redacted for it.</summary>
         bool DebugEnabled { get; }
         void Verbose(string message);
@@ -15,6 +17,7 @@ namespace OtpTools.Engine.Http
     public sealed class NullTrace : IOtpTrace
     {
         public static readonly NullTrace Instance = new NullTrace();
+        public bool VerboseEnabled => false;
         public bool DebugEnabled => false;
         public void Verbose(string message) { }
         public void Debug(string message) { }
