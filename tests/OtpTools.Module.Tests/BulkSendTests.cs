@@ -147,7 +147,7 @@ namespace OtpTools.Module.Tests
                 _m.Sandbox.Faults.Clear();
             }
 
-            var ids = run.Output.Select(o => o?.BaseObject).Select(o => o is OtpHistoryEntry h ? h.Id : (o as OtpSender)?.Id).Where(id => id != null).ToList();
+            var ids = run.Output.Select(o => o?.BaseObject).Select(o => o is OtpHistoryEntry h ? h.Id : (o as OtpSender)?.Id).OfType<string>().ToList();
             var expected = Enumerable.Range(0, 2600).Select(i => history ? _m.Sandbox.OtpBlue.SeededRow(i).Id : Sandbox.Providers.GetOtp.GetOtpSandbox.SeededSender(i).Id).ToList();
             var error = run.Output.Select(o => o?.BaseObject).OfType<System.Management.Automation.ErrorRecord>().SingleOrDefault();
             if (error == null)

@@ -164,20 +164,8 @@ namespace OtpTools.Module.Tests
         public void Invalid_input_is_rejected_before_any_http_call_naming_parameter_value_and_limit(
             string arguments, string errorId, string? offending, string limitText)
         {
-            var before = _m.Sandbox.RequestCount("otpblue");
-            var run = _m.Run($"Send-OtpCode -Provider OtpBlue {arguments} -ApiKey $key", ModuleFixture.OtpBlueKey());
-
-            Assert.Equal(before, _m.Sandbox.RequestCount("otpblue"));
-            var result = Assert.Single(run.Objects<OtpSendResult>());
-            Assert.False(result.Success);
-            Assert.Equal(errorId, result.ErrorId);
-            Assert.Equal(0, result.Attempts);
-            var error = Assert.Single(run.Errors);
-            Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
-            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-            Assert.Equal(offending, error.TargetObject as string);
-            Assert.Contains(limitText, error.ToString());
-            Assert.Contains("-", error.ToString());
+            var run = _m.AssertRejectedBeforeHttp("otpblue", $"Send-OtpCode -Provider OtpBlue {arguments} -ApiKey $key", ModuleFixture.OtpBlueKey(), errorId, offending, limitText);
+            Assert.Contains("-", Assert.Single(run.Errors).ToString());
         }
 
         [Fact]

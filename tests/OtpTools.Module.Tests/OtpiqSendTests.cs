@@ -194,19 +194,7 @@ namespace OtpTools.Module.Tests
         public void Invalid_input_is_rejected_before_any_http_call_naming_parameter_value_and_limit(
             string arguments, string errorId, string offending, string limitText)
         {
-            var before = _m.Sandbox.RequestCount("otpiq");
-            var run = _m.Run($"Send-OtpCode -Provider Otpiq {arguments} -ApiKey $key", Key());
-
-            Assert.Equal(before, _m.Sandbox.RequestCount("otpiq"));
-            var result = Assert.Single(run.Objects<OtpSendResult>());
-            Assert.False(result.Success);
-            Assert.Equal(errorId, result.ErrorId);
-            Assert.Equal(0, result.Attempts);
-            var error = Assert.Single(run.Errors);
-            Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
-            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-            Assert.Equal(offending, error.TargetObject as string);
-            Assert.Contains(limitText, error.ToString());
+            var run = _m.AssertRejectedBeforeHttp("otpiq", $"Send-OtpCode -Provider Otpiq {arguments} -ApiKey $key", Key(), errorId, offending, limitText);
             Assert.DoesNotContain("s3cr3t-value", run.AllText());
         }
 

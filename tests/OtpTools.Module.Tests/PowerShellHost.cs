@@ -135,6 +135,29 @@ namespace OtpTools.Module.Tests
             return Assert.IsType<ErrorRecord>(Assert.Single(run.Output).BaseObject);
         }
 
+        /// <summary>
+        /// Runs a single-row send that must be rejected before any HTTP call: one failed receipt with no attempt, one
+        /// InvalidArgument ErrorRecord whose target is the offending value and whose text names the limit.
+        /// </summary>
+        public ScriptRun AssertRejectedBeforeHttp(string prefix, string script, IDictionary<string, object?> variables,
+            string errorId, string? offending, string limitText)
+        {
+            var before = Sandbox.RequestCount(prefix);
+            var run = Run(script, variables);
+
+            Assert.Equal(before, Sandbox.RequestCount(prefix));
+            var result = Assert.Single(run.Objects<OtpSendResult>());
+            Assert.False(result.Success);
+            Assert.Equal(errorId, result.ErrorId);
+            Assert.Equal(0, result.Attempts);
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal(offending, error.TargetObject as string);
+            Assert.Contains(limitText, error.ToString());
+            return run;
+        }
+
         /// <summary>Variables for a script that sends through OTP Blue with the sandbox key.</summary>
         public static Dictionary<string, object?> OtpBlueKey() =>
             new Dictionary<string, object?> { ["key"] = Secure(SandboxKeys.OtpBlue) };
