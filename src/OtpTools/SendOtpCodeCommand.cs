@@ -232,7 +232,7 @@ namespace OtpTools
             _lastProgress = now;
             var done = _succeeded + _failed;
             var rate = now.TotalSeconds > 0 ? done / now.TotalSeconds : 0;
-            var record = new ProgressRecord(0x0712, $"Send-OtpCode via {Provider}",
+            var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}",
                 $"{_succeeded} sent, {_failed} failed, {_inFlight.Count} in flight, {rate:0.0}/s");
             if (_total is int total && total > 0)
             {

@@ -248,6 +248,7 @@ namespace OtpTools.Module.Tests
             var final = run.Progress.Last();
             Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, final.RecordType);
             Assert.StartsWith("30 sent, 1 failed", final.StatusDescription);
+            Assert.Equal("Send-OtpCode via OtpBlue", final.Activity);
         }
 
         [Fact]
