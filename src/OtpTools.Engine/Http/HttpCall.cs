@@ -5,6 +5,8 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -28,6 +30,19 @@ namespace OtpTools.Engine.Http
         public string? MediaType { get; }
         public HttpResponseHeaders Headers { get; }
         public bool IsSuccess => Status >= 200 && Status < 300;
+
+        /// <summary>The body as the documented JSON type, or null when it is not that JSON (an HTML page, a cut body).</summary>
+        public T? Json<T>(JsonTypeInfo<T> type) where T : class
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(Body, type);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>Retry-After as a delay, whether the provider sent seconds or an HTTP date.</summary>
         public TimeSpan? RetryAfter
@@ -141,7 +156,7 @@ namespace OtpTools.Engine.Http
         /// The error for an answer the provider's documented shapes do not explain: throttling and unavailability
         /// (retryable: the request was not processed), other server errors, or a body that is not the documented JSON.
         /// </summary>
-        public static OtpException Unexpected(string provider, HttpAnswer answer, Exception? inner = null)
+        public static OtpException Unexpected(string provider, HttpAnswer answer)
         {
             var isGet = answer.Method == HttpMethod.Get;
             if (answer.Status == 429 || answer.Status == 503)
@@ -158,8 +173,7 @@ namespace OtpTools.Engine.Http
             var serverError = answer.Status >= 500;
             return new OtpException(serverError ? "Http.ServerError" : "Http.UnexpectedResponse", OtpErrorCategory.InvalidResult,
                 $"{provider} answered HTTP {answer.Status} with a body that is not the documented JSON: {Redaction.Body(snippet)}" +
-                (isGet ? "" : " The code may have been delivered; it was not resent."),
-                inner)
+                (isGet ? "" : " The code may have been delivered; it was not resent."))
             { Provider = provider, HttpStatus = answer.Status, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
         }
     }

@@ -100,15 +100,7 @@ namespace OtpTools.Engine.Providers.EngageLab
             request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
-            EngageLabAnswer? parsed;
-            try
-            {
-                parsed = JsonSerializer.Deserialize(answer.Body, EngageLabJsonContext.Default.EngageLabAnswer);
-            }
-            catch (JsonException e)
-            {
-                throw HttpCall.Unexpected(_connection.Provider.Name, answer, e);
-            }
+            var parsed = answer.Json(EngageLabJsonContext.Default.EngageLabAnswer);
 
             if (answer.IsSuccess && parsed?.MessageId != null)
             {

@@ -82,25 +82,13 @@ namespace OtpTools.Engine.Providers.GetOtp
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
             if (!answer.IsSuccess)
             {
-                var failure = TryParse(answer.Body, GetOtpJsonContext.Default.GetOtpErrorBody);
+                var failure = answer.Json(GetOtpJsonContext.Default.GetOtpErrorBody);
                 if (failure?.Errors != null && failure.Errors.Count > 0) throw GetOtpErrors.ToException(failure.Errors, answer.Status);
                 throw HttpCall.Unexpected(Provider, answer);
             }
-            var page = TryParse(answer.Body, GetOtpJsonContext.Default.GetOtpSendersPage);
+            var page = answer.Json(GetOtpJsonContext.Default.GetOtpSendersPage);
             if (page?.Data == null) throw HttpCall.Unexpected(Provider, answer);
             return page;
-        }
-
-        private static T? TryParse<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
-        {
-            try
-            {
-                return JsonSerializer.Deserialize(body, type);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
         }
 
         internal static OtpSender ToSender(GetOtpSenderItem item, string provider) => new OtpSender

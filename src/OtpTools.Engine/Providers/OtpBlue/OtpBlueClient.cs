@@ -132,7 +132,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
             if (!answer.IsSuccess)
             {
-                var failure = TryParse(answer, OtpBlueJsonContext.Default.OtpBlueSendAnswer);
+                var failure = answer.Json(OtpBlueJsonContext.Default.OtpBlueSendAnswer);
                 if (failure?.Code != null) throw OtpBlueErrors.ToException(failure.Code.Value, failure.Message, answer.Status);
                 throw HttpCall.Unexpected(Provider, answer);
             }
@@ -143,19 +143,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             request.Headers.TryAddWithoutValidation("Authorization", _connection.Credential.RevealKey());
 
         private static T Parse<T>(HttpAnswer answer, JsonTypeInfo<T> type) where T : class =>
-            TryParse(answer, type) ?? throw HttpCall.Unexpected(Provider, answer);
-
-        private static T? TryParse<T>(HttpAnswer answer, JsonTypeInfo<T> type) where T : class
-        {
-            try
-            {
-                return JsonSerializer.Deserialize(answer.Body, type);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
+            answer.Json(type) ?? throw HttpCall.Unexpected(Provider, answer);
 
         /// <summary>Pages through history by page number, starting at the page that holds row Skip.</summary>
         private sealed class HistoryPager : IOtpPager<OtpHistoryEntry>

@@ -87,15 +87,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _connection.Credential.RevealKey());
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
-            OtpiqAnswer? parsed;
-            try
-            {
-                parsed = JsonSerializer.Deserialize(answer.Body, OtpiqJsonContext.Default.OtpiqAnswer);
-            }
-            catch (JsonException e)
-            {
-                throw HttpCall.Unexpected(_connection.Provider.Name, answer, e);
-            }
+            var parsed = answer.Json(OtpiqJsonContext.Default.OtpiqAnswer);
 
             if (answer.IsSuccess && parsed?.SmsId != null)
             {
