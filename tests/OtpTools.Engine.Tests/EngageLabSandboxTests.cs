@@ -10,7 +10,7 @@ using Xunit;
 namespace OtpTools.Engine.Tests
 {
     /// <summary>The EngageLab emulator answers every documented error code with its documented HTTP status.</summary>
-    public sealed class EngageLabSandboxTests : IClassFixture<OtpiqEngageLabFixture>
+    public sealed class EngageLabSandboxTests : IClassFixture<SandboxFixture>
     {
         /// <summary>The document's error table: code and HTTP status.</summary>
         public static readonly IReadOnlyDictionary<int, int> Documented = new Dictionary<int, int>
@@ -19,9 +19,9 @@ namespace OtpTools.Engine.Tests
             [4001] = 400, [5001] = 400,
         };
 
-        private static readonly string Auth = OtpiqEngageLabFixture.Basic(SandboxKeys.EngageLabDevKey, SandboxKeys.EngageLabDevSecret);
-        private readonly OtpiqEngageLabFixture _f;
-        public EngageLabSandboxTests(OtpiqEngageLabFixture fixture) => _f = fixture;
+        private static readonly string Auth = SandboxFixture.Basic(SandboxKeys.EngageLabDevKey, SandboxKeys.EngageLabDevSecret);
+        private readonly SandboxFixture _f;
+        public EngageLabSandboxTests(SandboxFixture fixture) => _f = fixture;
 
         private Task<(int Status, JsonElement Body)> Post(string body, string? auth = null) =>
             _f.PostAsync("engagelab", "/v1/messages", body, auth ?? Auth);
@@ -58,7 +58,7 @@ namespace OtpTools.Engine.Tests
         public async Task Send_without_an_enabled_permitted_key_pair_answers_the_documented_auth_code(string? pair, int code)
         {
             var auth = pair == null ? "" : pair.StartsWith("B") ? pair
-                : OtpiqEngageLabFixture.Basic(pair.Split(':')[0], pair.Split(':')[1]);
+                : SandboxFixture.Basic(pair.Split(':')[0], pair.Split(':')[1]);
             AssertError(code, await Post(Body("+13232109001"), auth));
         }
 

@@ -27,14 +27,8 @@ namespace OtpTools.Engine.Tests
 
         private string SendUrl => _f.Sandbox.UriFor("otpblue") + OtpBlueClient.SendPath;
 
-        private async Task<(HttpStatusCode Status, JsonElement Body)> PostRaw(string json, string? key = SandboxKeys.OtpBlue)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, SendUrl) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-            if (key != null) request.Headers.TryAddWithoutValidation("Authorization", key);
-            using var response = await _f.Raw.SendAsync(request);
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            return (response.StatusCode, body);
-        }
+        private Task<(int Status, JsonElement Body)> PostRaw(string json, string? key = SandboxKeys.OtpBlue) =>
+            _f.PostAsync("otpblue", OtpBlueClient.SendPath, json, key);
 
         public static IEnumerable<object?[]> RawFailures() => new[]
         {
@@ -62,7 +56,7 @@ namespace OtpTools.Engine.Tests
         public async Task Sandbox_rejects_what_the_document_rejects_with_its_code_as_a_400_failure_body(string json, string? key, int code)
         {
             var (status, body) = await PostRaw(json, key);
-            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal((int)HttpStatusCode.BadRequest, status);
             Assert.Equal(code, body.GetProperty("code").GetInt32());
             Assert.Equal("failed", body.GetProperty("status").GetString());
             Assert.False(body.GetProperty("success").GetBoolean());
@@ -83,7 +77,7 @@ namespace OtpTools.Engine.Tests
         public async Task Sandbox_success_body_has_the_documented_fields()
         {
             var (status, body) = await PostRaw("{\"contact\":\"+61412345678\",\"code\":\"111-222\",\"sender\":\"ClientName\"}");
-            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal((int)HttpStatusCode.OK, status);
             Assert.Equal("Request has been accepted and sent", body.GetProperty("message").GetString());
             Assert.True(Guid.TryParse(body.GetProperty("message_id").GetString(), out _));
             Assert.Equal("+61412345678", body.GetProperty("recipient").GetString());
@@ -95,7 +89,7 @@ namespace OtpTools.Engine.Tests
         public async Task Sandbox_accepts_the_documented_get_form_with_apikey_in_the_query()
         {
             var url = SendUrl + "?apikey=" + SandboxKeys.OtpBlue + "&contact=61412345678&code=111222&sender=ClientName";
-            using var response = await _f.Raw.GetAsync(url);
+            using var response = await _f.Http.GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("\"recipient\":\"+61412345678\"", await response.Content.ReadAsStringAsync());
         }
@@ -169,7 +163,7 @@ namespace OtpTools.Engine.Tests
         {
             var type = new OtpBlueProviderType();
             var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Raw);
+            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Http);
             client = (OtpBlueClient)type.CreateClient(connection);
             return new OtpSendService(connection, client);
         }

@@ -10,11 +10,11 @@ using PhoneNumber = OtpTools.Engine.Validation.PhoneNumber;
 namespace OtpTools.Engine.Tests
 {
     /// <summary>The OTPIQ emulator answers exactly as documented, including for requests our client never sends.</summary>
-    public sealed class OtpiqSandboxTests : IClassFixture<OtpiqEngageLabFixture>
+    public sealed class OtpiqSandboxTests : IClassFixture<SandboxFixture>
     {
         private const string Bearer = "Bearer " + SandboxKeys.Otpiq;
-        private readonly OtpiqEngageLabFixture _f;
-        public OtpiqSandboxTests(OtpiqEngageLabFixture fixture) => _f = fixture;
+        private readonly SandboxFixture _f;
+        public OtpiqSandboxTests(SandboxFixture fixture) => _f = fixture;
 
         private Task<(int Status, JsonElement Body)> Post(string body, string? auth = Bearer) => _f.PostAsync("otpiq", "/api/sms", body, auth);
 

@@ -1,22 +1,43 @@
+using System;
 using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Tasks;
 using OtpTools.Sandbox;
 using Xunit;
 
 namespace OtpTools.Engine.Tests
 {
-    /// <summary>One in-process sandbox on a free loopback port, shared by a test class.</summary>
+    /// <summary>A sandbox on port 0 per test class, and raw HTTP helpers for talking to it as any client would.</summary>
     public sealed class SandboxFixture : IAsyncLifetime
     {
         public SandboxServer Sandbox { get; private set; } = null!;
-        public HttpClient Raw { get; } = new HttpClient();
+        public HttpClient Http { get; } = new HttpClient();
 
         public async Task InitializeAsync() => Sandbox = await SandboxServer.StartAsync();
 
         public async Task DisposeAsync()
         {
-            Raw.Dispose();
+            Http.Dispose();
             await Sandbox.DisposeAsync();
         }
+
+        /// <summary>POSTs raw text; returns the status and the parsed JSON body (or default when it is not JSON).</summary>
+        public async Task<(int Status, JsonElement Body)> PostAsync(string prefix, string path, string body, string? authorization)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Sandbox.UriFor(prefix) + path)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            if (authorization != null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            using var document = JsonDocument.Parse(text);
+            return ((int)response.StatusCode, document.RootElement.Clone());
+        }
+
+        public static string Basic(string key, string secret) =>
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":" + secret));
     }
 }
