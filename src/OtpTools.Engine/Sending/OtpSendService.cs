@@ -1,0 +1,86 @@
+using System;
+using System.Linq;
+using OtpTools.Engine.Http;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools.Engine.Sending
+{
+    /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
+    public sealed class OtpSendService
+    {
+        // Options whose values are secrets: never echoed as an error's target.
+        private static readonly string[] SecretOptions = { nameof(OtpSendRequest.StatusCallbackHeader), nameof(OtpSendRequest.WebhookSecret) };
+
+        private readonly OtpConnection _connection;
+        private readonly IOtpCodeSender _sender;
+
+        public OtpSendService(OtpConnection connection, IOtpCodeSender sender)
+        {
+            _connection = connection;
+            _sender = sender;
+        }
+
+        /// <summary>Validates a row; throws <see cref="OtpException"/> naming the parameter, value and limit.</summary>
+        public PreparedSend Prepare(OtpSendRequest request)
+        {
+            foreach (var option in request.GivenOptions())
+            {
+                if (!_sender.SendOptions.Contains(option.Key))
+                    throw new OtpException("Validation.UnsupportedParameter", OtpErrorCategory.InvalidArgument,
+                        $"-{option.Key} does not apply to {_connection.Provider.Type.Name} provider '{_connection.Provider.Name}'" +
+                        $" ({_connection.Provider.Type.Name} takes: {Describe(_sender.SendOptions)}).")
+                    { ParameterName = option.Key, TargetValue = SecretOptions.Contains(option.Key) ? "***" : option.Value is string ? option.Value : option.Key };
+            }
+            return _sender.Prepare(request);
+        }
+
+        public async System.Threading.Tasks.Task<SendOutcome> SendAsync(PreparedSend prepared, System.Threading.CancellationToken cancellationToken)
+        {
+            var attempts = new AttemptCounter();
+            try
+            {
+                var result = await _connection.Retry.ExecuteAsync(token => _sender.SendAsync(prepared, token), attempts, cancellationToken)
+                    .ConfigureAwait(false);
+                result.Attempts = attempts.Count;
+                Stamp(result, prepared.Request, prepared.Destination);
+                return new SendOutcome(result, null);
+            }
+            catch (OtpException error)
+            {
+                error.Attempts = attempts.Count;
+                return Failed(prepared.Request, error, prepared.Destination);
+            }
+        }
+
+        /// <summary>A failed receipt for a row, with the error behind it.</summary>
+        public SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null)
+        {
+            error.Provider ??= _connection.Provider.Type.Name;
+            var result = new OtpSendResult
+            {
+                Success = false,
+                // "unknown": the request may have reached the provider, so the code may have arrived.
+                Status = error.MayHaveBeenDelivered ? "unknown" : "failed",
+                ErrorCode = error.ProviderCode,
+                ErrorId = error.ErrorId,
+                ErrorMessage = error.Message,
+                Attempts = error.Attempts,
+            };
+            Stamp(result, request, destination);
+            return new SendOutcome(result, error);
+        }
+
+        private void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
+        {
+            result.Position = request.Position;
+            result.Recipient = request.To;
+            result.Destination ??= destination;
+            result.Provider = _connection.Provider.Name;
+            result.ProviderType = _connection.Provider.Type.Name;
+            result.SentAt ??= result.Attempts > 0 || result.Success ? DateTimeOffset.UtcNow : (DateTimeOffset?)null;
+        }
+
+        private static string Describe(System.Collections.Generic.IReadOnlyCollection<string> options) =>
+            options.Count == 0 ? "none of the provider-specific parameters" : "-" + string.Join(", -", options);
+    }
+}
