@@ -68,6 +68,7 @@ namespace OtpTools.Module.Tests
         public async Task InitializeAsync()
         {
             Assert.True(File.Exists(Paths.Manifest), $"The module is not built at {Paths.Manifest}: run 'dotnet build' first.");
+            Hermetic.ApplyToThisProcess();
             Sandbox = await SandboxServer.StartAsync();
             // No test may read or write the user's real registrations file.
             Environment.SetEnvironmentVariable("OTPTOOLS_CONFIG_PATH", Path.Combine(Path.GetTempPath(), "otptools-tests-" + Guid.NewGuid().ToString("N"), "providers.json"));
@@ -96,6 +97,7 @@ namespace OtpTools.Module.Tests
             if (import) state.ImportPSModule(new[] { Paths.Manifest });
             using var runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
+            Hermetic.ResetModulePath();
             foreach (var v in variables ?? new Dictionary<string, object?>())
                 runspace.SessionStateProxy.SetVariable(v.Key, v.Value);
             using var ps = PowerShell.Create();
