@@ -1,17 +1,18 @@
 <#
 .SYNOPSIS
-    Builds, tests, documents, packages and demonstrates OtpTools. Plain PowerShell; needs only the .NET SDK
-    (and Pester 5 / platyPS for the tasks that use them).
+    Builds, tests, documents, packages and demonstrates OtpTools. Plain PowerShell; needs only the .NET SDK: run it
+    with `dotnet tool restore` then `dotnet pwsh ./build.ps1` (the pinned PowerShell 7.6.9); the build restores Pester
+    from NuGet. platyPS, where installed, checks the help markdown.
 .EXAMPLE
     ./build.ps1                       # Build
 .EXAMPLE
-    ./build.ps1 -Task Test            # dotnet tests, then Pester
+    ./build.ps1 -Task Test            # dotnet test: the xunit suites and the Pester suite in real pwsh
 .EXAMPLE
-    ./build.ps1 -Task Docs            # cmdlet help (MAML) and about_OtpTools from docs/, with platyPS where installed
+    ./build.ps1 -Task Docs            # cmdlet help (MAML) and about_OtpTools from docs/; platyPS, where installed, validates the markdown
 .EXAMPLE
-    ./build.ps1 -Task Package         # out/package/OtpTools/<version>/ (for Publish-PSResource) and out/package/OtpTools.<version>.nupkg
+    ./build.ps1 -Task Package         # a Release build packaged as out/package/OtpTools/<version>/ (for Publish-PSResource) and out/package/OtpTools.<version>.nupkg
 .EXAMPLE
-    ./build.ps1 -Task Demo            # start the sandbox, import the module, run demo/demo.ps1
+    ./build.ps1 -Task Demo            # start the sandbox on a free port, import the module, run demo/demo.ps1, stop the sandbox
 #>
 [CmdletBinding()]
 param(
@@ -33,48 +34,56 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
 }
 
-function Invoke-Build { Invoke-Dotnet build (Join-Path $root 'OtpTools.sln') -c $Configuration }
+function Invoke-SolutionBuild { Invoke-Dotnet build (Join-Path $root 'OtpTools.sln') -c $Configuration }
 
-function Invoke-Pester5 {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) { throw 'Pester 5 is required: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser' }
-    Import-Module $pester
-    $env:OTPTOOLS_TEST_CONFIGURATION = $Configuration   # tests/pester/Sandbox.ps1 starts the sandbox this build produced
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $root 'tests/pester'
-    $config.Run.Exit = $false
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $result = Invoke-Pester -Configuration $config
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+# The Pester suite in a child pwsh with a HOME of its own, through the same runner the xunit suite uses.
+function Invoke-PesterSuite {
+    $privateHome = Join-Path ([IO.Path]::GetTempPath()) ("otptools-hermetic-" + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $privateHome '.config')
+    $saved = @{}
+    $isolated = @{ HOME = $privateHome; XDG_CONFIG_HOME = (Join-Path $privateHome '.config'); XDG_DATA_HOME = (Join-Path $privateHome '.local/share')
+        XDG_CACHE_HOME = (Join-Path $privateHome '.cache'); OTPTOOLS_CONFIG_PATH = (Join-Path $privateHome '.config/OtpTools/providers.json')
+        NUGET_PACKAGES = $(if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }) }
+    foreach ($name in $isolated.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $isolated[$name]) }
+    try {
+        & ([Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') -Configuration $Configuration
+        if ($LASTEXITCODE -ne 0) { throw "The Pester suite failed (exit code $LASTEXITCODE)" }
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Remove-Item -Recurse -Force $privateHome -ErrorAction SilentlyContinue
+    }
 }
 
-# The dotnet build already writes en-US/ from docs/ with src/OtpTools.HelpBuilder; where platyPS (v1) is installed,
-# its New-ExternalHelp regenerates the same files from the same markdown.
+# The dotnet build writes en-US/ from docs/ with src/OtpTools.HelpBuilder, which keeps the tables and examples of
+# about_OtpTools intact. platyPS (v1), where installed, only checks that the same markdown converts: its output goes to
+# a scratch folder and never replaces the build's help.
 function Invoke-Docs {
-    Invoke-Build
+    Invoke-SolutionBuild
     $helpFolder = Join-Path $moduleFolder 'en-US'
-    $platyPS = Get-Module -ListAvailable platyPS | Where-Object Version -lt '2.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $platyPS) {
-        Write-Host "platyPS is not installed (Install-Module platyPS -Scope CurrentUser): keeping the help the dotnet build wrote to $helpFolder" -ForegroundColor Yellow
-    }
-    else {
-        Import-Module $platyPS
-        # Only cmdlet help (front matter with "external help file") and about topics; guides such as adding-a-provider.md are not help.
-        $markdown = Get-ChildItem (Join-Path $root 'docs') -Filter *.md | Where-Object {
-            $_.Name -like 'about_*.md' -or (Get-Content $_.FullName -TotalCount 6) -match '^external help file:'
-        }
-        New-ExternalHelp -Path $markdown.FullName -OutputPath $helpFolder -Force -ErrorAction Stop |
-            ForEach-Object { Write-Host "platyPS wrote $($_.FullName)" }
-    }
     foreach ($file in 'OtpTools.dll-Help.xml', 'about_OtpTools.help.txt') {
         if (-not (Test-Path (Join-Path $helpFolder $file))) { throw "Help file $file is missing from $helpFolder" }
     }
+    $platyPS = Get-Module -ListAvailable platyPS | Where-Object Version -lt '2.0' | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $platyPS) {
+        Write-Host "platyPS is not installed: the help the dotnet build wrote to $helpFolder is the module's help." -ForegroundColor Yellow
+        return
+    }
+    Import-Module $platyPS
+    # Only cmdlet help (front matter with "external help file"); guides such as adding-a-provider.md are not help.
+    $markdown = Get-ChildItem (Join-Path $root 'docs') -Filter *.md | Where-Object { (Get-Content $_.FullName -TotalCount 6) -match '^external help file:' }
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('otptools-platyps-' + [guid]::NewGuid().ToString('N'))
+    try {
+        $null = New-ExternalHelp -Path $markdown.FullName -OutputPath $scratch -Force -ErrorAction Stop
+        Write-Host "platyPS converts the cmdlet help markdown cleanly; $helpFolder keeps the build's help." -ForegroundColor Green
+    }
+    finally { Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue }
 }
 
-# The packaging is an MSBuild target, so machines without pwsh run the same step: dotnet build src/OtpTools -t:PackModule
+# The packaging is an MSBuild target, so machines without pwsh run the same step: dotnet build src/OtpTools -c Release -t:PackModule.
+# What goes to the Gallery is always a Release build, whatever -Configuration says for the other tasks.
 function Invoke-Package {
-    Invoke-Dotnet build (Join-Path $root 'src/OtpTools/OtpTools.csproj') -c $Configuration -t:PackModule
+    Invoke-Dotnet build (Join-Path $root 'src/OtpTools/OtpTools.csproj') -c Release -t:PackModule
     $packageRoot = Join-Path $root 'out/package'
     $manifest = Get-ChildItem (Join-Path $packageRoot 'OtpTools') -Filter OtpTools.psd1 -Recurse | Select-Object -First 1
     if (-not $manifest) { throw "No packaged manifest under $packageRoot" }
@@ -92,23 +101,19 @@ function Invoke-Package {
     Write-Host "Publish with: Publish-PSResource -Path '$($manifest.Directory.FullName)' -Repository PSGallery -ApiKey <key>"
 }
 
+# The sandbox on a free port (the process answering is checked to be the one started), the module, demo/demo.ps1;
+# the sandbox process itself is stopped whatever happens.
 function Invoke-Demo {
-    Invoke-Build
-    $port = 5080
-    $sandbox = Start-Process dotnet -ArgumentList @('run', '--project', (Join-Path $root 'src/OtpTools.Sandbox'), '-c', $Configuration, '--no-build', '--', '--port', $port) -PassThru -NoNewWindow
+    Invoke-SolutionBuild
+    . (Join-Path $root 'tests/pester/Sandbox.ps1')
+    $env:OTPTOOLS_TEST_CONFIGURATION = $Configuration
+    $sandbox = $null
     try {
-        $uri = "http://127.0.0.1:$port"
-        $deadline = [datetime]::UtcNow.AddSeconds(30)
-        while ($true) {
-            try { $null = Invoke-WebRequest "$uri/otpblue/imsg/api/v1/otp/available-regions/" -SkipHttpErrorCheck -TimeoutSec 2; break }
-            catch { if ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start on $uri" }; Start-Sleep -Milliseconds 300 }
-        }
-        Import-Module (Join-Path $moduleFolder 'OtpTools.psd1') -Force
-        $key = ConvertTo-SecureString 'sbx-otpblue-7f3c9a1e5d2b48c6' -AsPlainText -Force   # the sandbox's test key
-        & (Join-Path $root 'demo/demo.ps1') -SandboxUri $uri -OtpBlueKey $key
+        $sandbox = Start-OtpSandbox
+        & (Join-Path $root 'demo/demo.ps1') -SandboxUri $sandbox.Uri -OtpBlueKey (New-SandboxKey OtpBlue)
     }
     finally {
-        Stop-Process -Id $sandbox.Id -ErrorAction SilentlyContinue
+        Stop-OtpSandbox $sandbox
     }
 }
 
@@ -117,9 +122,9 @@ try {
     foreach ($name in $Task) {
         Write-Host "== $name ==" -ForegroundColor Green
         switch ($name) {
-            'Build'  { Invoke-Build }
-            'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration; Invoke-Pester5 }
-            'Pester' { Invoke-Build; Invoke-Pester5 }
+            'Build'  { Invoke-SolutionBuild }
+            'Test'   { Invoke-Dotnet test (Join-Path $root 'OtpTools.sln') -c $Configuration }
+            'Pester' { Invoke-SolutionBuild; Invoke-PesterSuite }
             'Docs'   { Invoke-Docs }
             'Package' { Invoke-Package }
             'Demo'   { Invoke-Demo }

@@ -1,43 +1,71 @@
 using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using OtpTools.Sandbox;
 using OtpTools.Sandbox.Providers.OtpBlue;
 
-// `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250]`: serves the four provider APIs on loopback
-// until Ctrl+C (or until standard input closes, when started by a script with --until-stdin-closes).
+// `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250 --latency 300]`: serves the four provider
+// APIs on loopback until Ctrl+C, SIGTERM, or (with --until-stdin-closes, for scripts) until standard input closes.
+const string Usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] [--until-stdin-closes]";
 var port = 5080;
 var seed = 250;
+var latency = 0;
 var untilStdinCloses = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--port": port = int.Parse(args[++i]); break;
-        case "--seed": seed = int.Parse(args[++i]); break;
+        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535: i++; break;
+        case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed): i++; break;
+        case "--latency" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out latency): i++; break;
         case "--until-stdin-closes": untilStdinCloses = true; break;
+        default:
+            Console.Error.WriteLine($"OtpTools sandbox: '{args[i]}' is not understood here. {Usage}");
+            return 2;
     }
 }
 
-await using var server = await SandboxServer.StartAsync(port);
-server.OtpBlue.SeedHistory(seed, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
-server.GetOtp.SeedSenders(seed);
+SandboxServer server;
+try
+{
+    server = await SandboxServer.StartAsync(port);
+}
+catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine($"OtpTools sandbox: port {port} on 127.0.0.1 is already in use (another sandbox still running?). Stop it, or start with --port <another port>, or --port 0 for any free port.");
+    return 1;
+}
 
-Console.WriteLine($"OtpTools sandbox listening on {server.BaseUri}");
-Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_BASEURI = '{server.UriFor("otpblue")}'");
-Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_APIKEY  = '{SandboxKeys.OtpBlue}'");
-Console.WriteLine($"  $env:OTPTOOLS_GETOTP_BASEURI  = '{server.UriFor("getotp")}'");
-Console.WriteLine($"  $env:OTPTOOLS_GETOTP_APIKEY   = '{SandboxKeys.GetOtp}'");
-Console.WriteLine($"  OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}");
-Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_BASEURI = '{server.UriFor("otpiq")}'");
-Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_APIKEY  = '{SandboxKeys.Otpiq}'");
-Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_BASEURI   = '{server.UriFor("engagelab")}'");
-Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVKEY    = '{SandboxKeys.EngageLabDevKey}'");
-Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVSECRET = '{SandboxKeys.EngageLabDevSecret}'");
-Console.WriteLine("Press Ctrl+C to stop.");
-Console.Out.Flush();
+await using (server)
+{
+    server.OtpBlue.SeedHistory(seed, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
+    server.GetOtp.SeedSenders(seed);
+    foreach (var prefix in server.Prefixes) server.Faults.SetLatency(prefix, TimeSpan.FromMilliseconds(latency));
 
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-if (untilStdinCloses) _ = Task.Run(() => { while (Console.In.Read() >= 0) { } stop.TrySetResult(); });
-await stop.Task;
+    Console.WriteLine($"OtpTools sandbox listening on {server.BaseUri} (process {Environment.ProcessId}{(latency > 0 ? $", {latency} ms latency" : "")})");
+    Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_BASEURI = '{server.UriFor("otpblue")}'");
+    Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_APIKEY  = '{SandboxKeys.OtpBlue}'");
+    Console.WriteLine($"  $env:OTPTOOLS_GETOTP_BASEURI  = '{server.UriFor("getotp")}'");
+    Console.WriteLine($"  $env:OTPTOOLS_GETOTP_APIKEY   = '{SandboxKeys.GetOtp}'");
+    Console.WriteLine($"  OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}");
+    Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_BASEURI = '{server.UriFor("otpiq")}'");
+    Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_APIKEY  = '{SandboxKeys.Otpiq}'");
+    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_BASEURI   = '{server.UriFor("engagelab")}'");
+    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVKEY    = '{SandboxKeys.EngageLabDevKey}'");
+    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVSECRET = '{SandboxKeys.EngageLabDevSecret}'");
+    Console.WriteLine("Press Ctrl+C to stop.");
+    Console.Out.Flush();
+
+    var stop = new TaskCompletionSource();
+    // SIGINT (Ctrl+C) and SIGTERM (kill, Stop-Process, service managers) both end the sandbox cleanly.
+    using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+    using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
+    using var onHostStop = server.Stopping.Register(() => stop.TrySetResult());
+    if (untilStdinCloses) _ = Task.Run(() => { while (Console.In.Read() >= 0) { } stop.TrySetResult(); });
+    await stop.Task;
+    Console.WriteLine("OtpTools sandbox stopped.");
+}
+return 0;

@@ -53,6 +53,15 @@ namespace OtpTools.Sandbox
 
         private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp, Otpiq, EngageLab };
 
+        /// <summary>The path prefixes of the four provider APIs.</summary>
+        public IEnumerable<string> Prefixes => Providers.Select(p => p.Prefix);
+
+        /// <summary>Answers the sandbox process's id, so a script can tell its own sandbox from a stale one on the port.</summary>
+        public const string IdentityPath = "/_sandbox/pid";
+
+        /// <summary>Signalled when the host is stopping (e.g. on SIGTERM), so the program can leave.</summary>
+        public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
         /// <summary>The base URI a client uses for one provider, e.g. http://127.0.0.1:5080/otpblue.</summary>
         public string UriFor(string prefix) => BaseUri.AbsoluteUri.TrimEnd('/') + "/" + prefix;
 
@@ -107,6 +116,7 @@ namespace OtpTools.Sandbox
             });
             foreach (var provider in Providers)
                 provider.Map(_app.MapGroup("/" + provider.Prefix));
+            _app.MapGet(IdentityPath, () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         public async ValueTask DisposeAsync()

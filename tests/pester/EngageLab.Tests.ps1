@@ -1,3 +1,7 @@
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'Sandbox test keys and deliberately wrong keys: they unlock nothing anywhere.')]
+param()
+
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Send-OtpCode -Provider EngageLab in a real pwsh against the sandbox: phones and e-mail addresses from one CSV,
 # dev_key:dev_secret as a PSCredential.

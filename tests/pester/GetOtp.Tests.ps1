@@ -1,3 +1,7 @@
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'Sandbox test keys and deliberately wrong keys: they unlock nothing anywhere.')]
+param()
+
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Get-OtpSender (GetOTP) in a real pwsh against the sandbox's seeded senders: paging, -Status, CSV round trip.
 

@@ -1,3 +1,7 @@
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'Sandbox test keys and deliberately wrong keys: they unlock nothing anywhere.')]
+param()
+
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The Gallery package (build.ps1 -Task Package, i.e. dotnet build src/OtpTools -t:PackModule) as PowerShell's own
 # tools see it: Test-ModuleManifest, Import-Module of the versioned folder, and where PSResourceGet is installed, a

@@ -1,6 +1,10 @@
-# Shared by the tests/pester/*.Tests.ps1 files (dot-source it in BeforeAll). Starts the sandbox on a free loopback
-# port, points every provider type at it through OTPTOOLS_<TYPE>_BASEURI, keeps registrations in a test file and
-# imports the built module. Not a test file itself (Pester runs only *.Tests.ps1).
+# Shared by the tests/pester/*.Tests.ps1 files (dot-source it in BeforeAll) and by build.ps1 -Task Demo. Starts the
+# sandbox on a free loopback port, points every provider type at it through OTPTOOLS_<TYPE>_BASEURI, keeps
+# registrations in a file of its own and imports the built module. Not a test file itself (Pester runs only
+# *.Tests.ps1).
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '',
+    Justification = 'The sandbox test keys are published in its source and unlock nothing elsewhere.')]
+param()
 
 $SandboxRepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
 
@@ -15,37 +19,55 @@ $SandboxKeys = @{
 
 function Start-OtpSandbox {
     <#
-    Starts the sandbox (built by `dotnet build`), sets the environment, imports the module. Returns the sandbox:
-    Uri (its base address) and Process (for Stop-OtpSandbox).
+    Starts the sandbox (built by `dotnet build`), checks that the sandbox answering is the process it started, sets the
+    environment, imports the module. Returns the sandbox: Uri (its base address) and Process (for Stop-OtpSandbox).
     #>
+    param([int] $LatencyMilliseconds = 0)
     $configuration = if ($env:OTPTOOLS_TEST_CONFIGURATION) { $env:OTPTOOLS_TEST_CONFIGURATION } else { 'Debug' }
     $dll = Join-Path $SandboxRepoRoot "src/OtpTools.Sandbox/bin/$configuration/net10.0/OtpTools.Sandbox.dll"
     if (-not (Test-Path $dll)) { throw "The sandbox is not built at $($dll): run 'dotnet build' (or ./build.ps1) first." }
     $log = [IO.Path]::GetTempFileName()
-    # Port 0: the sandbox picks a free port and prints the address it listens on.
-    $process = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0') -PassThru -NoNewWindow -RedirectStandardOutput $log
-    $deadline = [datetime]::UtcNow.AddSeconds(30)
-    $uri = $null
-    while (-not $uri) {
-        $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
-        if ($line) { $uri = $line.Matches[0].Groups[1].Value.TrimEnd('/') }
-        elseif ($process.HasExited) { throw "The sandbox exited: $(Get-Content $log -Raw)" }
-        elseif ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start: $(Get-Content $log -Raw)" }
-        else { Start-Sleep -Milliseconds 200 }
+    $errorLog = [IO.Path]::GetTempFileName()
+    # Port 0: the sandbox picks a free port and prints the address it listens on. `dotnet <dll>` is the sandbox
+    # process itself (no `dotnet run` parent), so stopping it stops the sandbox.
+    $process = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0', '--latency', $LatencyMilliseconds) -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError $errorLog
+    # Whatever fails from here on, the process just started does not outlive this call.
+    try {
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        $uri = $null
+        while (-not $uri) {
+            $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
+            if ($line) { $uri = $line.Matches[0].Groups[1].Value.TrimEnd('/') }
+            elseif ($process.HasExited) { throw "The sandbox exited: $(Get-Content $log, $errorLog -Raw)" }
+            elseif ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start: $(Get-Content $log, $errorLog -Raw)" }
+            else { Start-Sleep -Milliseconds 200 }
+        }
+        $answering = Invoke-RestMethod "$uri/_sandbox/pid" -TimeoutSec 10
+        if ("$answering" -ne "$($process.Id)") {
+            throw "The sandbox at $uri is process $answering, not the one just started ($($process.Id))."
+        }
+        foreach ($prefix in 'otpblue', 'getotp', 'otpiq', 'engagelab') {
+            Set-Item "Env:OTPTOOLS_$($prefix.ToUpperInvariant())_BASEURI" "$uri/$prefix"
+        }
+        # No test reads or writes the user's real registrations file.
+        $testDrive = Get-Variable TestDrive -ValueOnly -ErrorAction SilentlyContinue
+        $configFolder = if ($testDrive) { $testDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
+        $env:OTPTOOLS_CONFIG_PATH = Join-Path $configFolder 'providers.json'
+        Import-Module (Join-Path $SandboxRepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
     }
-    foreach ($prefix in 'otpblue', 'getotp', 'otpiq', 'engagelab') {
-        Set-Item "Env:OTPTOOLS_$($prefix.ToUpperInvariant())_BASEURI" "$uri/$prefix"
+    catch {
+        Stop-Process -Id $process.Id -ErrorAction SilentlyContinue
+        throw
     }
-    # No test reads or writes the user's real registrations file.
-    $configFolder = if ($TestDrive) { $TestDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
-    $env:OTPTOOLS_CONFIG_PATH = Join-Path $configFolder 'providers.json'
-    Import-Module (Join-Path $SandboxRepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
     [pscustomobject]@{ Uri = $uri; Process = $process }
 }
 
 function Stop-OtpSandbox {
     param($Sandbox)
-    if ($Sandbox) { Stop-Process -Id $Sandbox.Process.Id -ErrorAction SilentlyContinue }
+    if ($Sandbox) {
+        Stop-Process -Id $Sandbox.Process.Id -ErrorAction SilentlyContinue
+        $null = $Sandbox.Process.WaitForExit(10000)
+    }
     foreach ($name in 'OTPBLUE', 'GETOTP', 'OTPIQ', 'ENGAGELAB') { Remove-Item "Env:OTPTOOLS_$($name)_BASEURI" -ErrorAction SilentlyContinue }
     Remove-Item Env:OTPTOOLS_CONFIG_PATH -ErrorAction SilentlyContinue
     Remove-Module OtpTools -ErrorAction SilentlyContinue

@@ -27,7 +27,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
         public IReadOnlyCollection<string> SendOptions { get; } = new[] { "StatusCallback", "StatusCallbackHeader" };
 
-        private sealed class Prepared : PreparedSend
+        internal sealed class Prepared : PreparedSend
         {
             public Prepared(OtpSendRequest request, OtpBlueSendBody body) : base(request, body.Contact) => Body = body;
             public OtpBlueSendBody Body { get; }
