@@ -13,9 +13,15 @@ namespace OtpTools
         public string? Type { get; set; }
         public string? Status { get; set; }
         public string? Country { get; set; }
-        public string[] Countries { get; set; } = Array.Empty<string>();
-        /// <summary>Countries joined with ';', so Export-Csv writes them (an array becomes System.String[]).</summary>
-        public string CountryList => string.Join(";", Countries ?? Array.Empty<string>());
+        /// <summary>The sender's countries joined with ';': a flat value, so Export-Csv writes it readably.</summary>
+        public string CountryList { get; set; } = "";
+
+        /// <summary>
+        /// The countries as a list, for scripts (<c>$s.GetCountries() -contains 'de'</c>). A method rather than a
+        /// property because Export-Csv writes every property, and an array would become "System.String[]".
+        /// </summary>
+        public string[] GetCountries() =>
+            string.IsNullOrEmpty(CountryList) ? Array.Empty<string>() : CountryList.Split(';');
         public decimal? MonthlyCost { get; set; }
         public decimal? SetupCost { get; set; }
         public DateTimeOffset? CreateDate { get; set; }

@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -183,6 +185,15 @@ namespace OtpTools.Module.Tests
             Assert.Equal(errorId + ",OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
             Assert.Equal(category, error.CategoryInfo.Category);
             foreach (var phrase in phrases) Assert.Contains(phrase, error.Exception.Message);
+        }
+
+        [Fact]
+        public void A_secretmanagement_installed_on_the_machine_does_not_change_what_the_tests_see()
+        {
+            using var config = new ConfigScope();
+            config.Set("PSModulePath", RealPwsh.DecoySecretManagement() + Path.PathSeparator + Environment.GetEnvironmentVariable("PSModulePath"));
+            var error = _m.RunTerminating(RegisterProd() + Send, Vars());
+            Assert.Equal("Credential.SecretManagementNotInstalled,OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
         }
 
         [Fact]

@@ -70,7 +70,8 @@ namespace OtpTools.Module.Tests
             Assert.Equal(expected.Type, row.Type);
             Assert.Equal(expected.Status, row.Status);
             Assert.Equal("de", row.Country);
-            Assert.Equal(new[] { "de", "at" }, row.Countries);
+            Assert.Equal(new[] { "de", "at" }, row.GetCountries());
+            Assert.Equal("de;at", row.CountryList);
             Assert.Equal("de;at", row.CountryList);
             Assert.Equal("3.5", expected.MonthlyCost);
             Assert.Equal(3.5m, row.MonthlyCost);

@@ -22,7 +22,7 @@ Describe 'Get-OtpSender' {
         $senders.Count | Should -Be 25
         $csv = Assert-CsvRoundTrip -InputObject $senders -Type ([OtpTools.OtpSender]) -Path (Join-Path $TestDrive 'senders.csv')
         for ($i = 0; $i -lt $csv.Count; $i++) {
-            $csv[$i].CountryList | Should -Be ($senders[$i].Countries -join ';')
+            $csv[$i].CountryList | Should -Be ($senders[$i].GetCountries() -join ';')
         }
     }
 

@@ -101,7 +101,7 @@ namespace OtpTools.Engine.Providers.GetOtp
             Type = item.Type,
             Status = item.Status,
             Country = item.Country,
-            Countries = item.Countries?.ToArray() ?? Array.Empty<string>(),
+            CountryList = string.Join(";", item.Countries ?? new List<string>()),
             MonthlyCost = Money(item.MonthlyCost),
             SetupCost = Money(item.SetupCost),
             CreateDate = UtcDate(item.CreateDate),
