@@ -2,7 +2,7 @@
 .SYNOPSIS
     OtpTools demo against the sandbox: regions, a bulk send from CSV-shaped rows, the receipt, and history.
 .EXAMPLE
-    pwsh ./build.ps1 -Task Demo        # starts the sandbox, imports the built module, runs this script
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo   # starts the sandbox, imports the built module, runs this script
 #>
 param(
     # Root URI of a running sandbox (dotnet run --project src/OtpTools.Sandbox).

@@ -25,20 +25,5 @@ namespace OtpTools.Module.Tests
             Parser.ParseFile(Path.Combine(Paths.RepoRoot, relativePath), out _, out var errors);
             Assert.True(errors.Length == 0, string.Join("\n", errors.Select(e => $"{relativePath}:{e.Extent.StartLineNumber}: {e.Message}")));
         }
-
-        [Fact]
-        public void The_Pester_suite_has_a_test_file_per_area_and_each_uses_Pester_5_blocks()
-        {
-            var files = Directory.EnumerateFiles(Path.Combine(Paths.RepoRoot, "tests", "pester"), "*.Tests.ps1").ToList();
-            Assert.True(files.Count >= 4, "expected a Pester file per area");
-            foreach (var file in files)
-            {
-                var ast = Parser.ParseFile(file, out _, out _);
-                var commands = ast.FindAll(a => a is CommandAst, true).Cast<CommandAst>().Select(c => c.GetCommandName()).ToHashSet();
-                Assert.Contains("BeforeAll", commands);
-                Assert.Contains("Describe", commands);
-                Assert.Contains("It", commands);
-            }
-        }
     }
 }
