@@ -52,6 +52,7 @@ function Start-OtpSandbox {
         # No test reads or writes the user's real registrations file.
         $testDrive = Get-Variable TestDrive -ValueOnly -ErrorAction SilentlyContinue
         $configFolder = if ($testDrive) { $testDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
+        $previousConfigPath = $env:OTPTOOLS_CONFIG_PATH
         $env:OTPTOOLS_CONFIG_PATH = Join-Path $configFolder 'providers.json'
         Import-Module (Join-Path $SandboxRepoRoot 'out/OtpTools/OtpTools.psd1') -Force -ErrorAction Stop
     }
@@ -59,7 +60,7 @@ function Start-OtpSandbox {
         Stop-Process -Id $process.Id -ErrorAction SilentlyContinue
         throw
     }
-    [pscustomobject]@{ Uri = $uri; Process = $process }
+    [pscustomobject]@{ Uri = $uri; Process = $process; PreviousConfigPath = $previousConfigPath }
 }
 
 function Stop-OtpSandbox {
@@ -69,7 +70,8 @@ function Stop-OtpSandbox {
         $null = $Sandbox.Process.WaitForExit(10000)
     }
     foreach ($name in 'OTPBLUE', 'GETOTP', 'OTPIQ', 'ENGAGELAB') { Remove-Item "Env:OTPTOOLS_$($name)_BASEURI" -ErrorAction SilentlyContinue }
-    Remove-Item Env:OTPTOOLS_CONFIG_PATH -ErrorAction SilentlyContinue
+    # The config path the caller had (the suite's own, private one) comes back.
+    $env:OTPTOOLS_CONFIG_PATH = if ($Sandbox) { $Sandbox.PreviousConfigPath } else { $null }
     Remove-Module OtpTools -ErrorAction SilentlyContinue
 }
 
