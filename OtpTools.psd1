@@ -12,6 +12,7 @@
     FormatsToProcess       = @('OtpTools.format.ps1xml')
     CmdletsToExport        = @(
         'Send-OtpCode'
+        'Import-OtpJournal'
         'Get-OtpHistory'
         'Get-OtpRegion'
         'Get-OtpSender'

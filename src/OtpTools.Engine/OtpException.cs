@@ -26,6 +26,8 @@ namespace OtpTools.Engine
         ReadError,
         WriteError,
         SecurityError,
+        ResourceExists,
+        OperationStopped,
     }
 
     /// <summary>
@@ -60,6 +62,8 @@ namespace OtpTools.Engine
         public bool MayHaveBeenDelivered { get; set; }
         /// <summary>True when resending cannot deliver a second code and may succeed (429, 503, not sent, no capacity, any GET).</summary>
         public bool SafeToRetry { get; set; }
+        /// <summary>True when the provider refused the credential itself: no other row can succeed with it.</summary>
+        public bool CredentialRejected { get; set; }
         public int Attempts { get; set; }
     }
 }

@@ -29,5 +29,7 @@ namespace OtpTools
         public string? PaymentType { get; set; }
         /// <summary>HTTP attempts made for this row (0 when rejected before any call).</summary>
         public int Attempts { get; set; }
+        /// <summary>True when this receipt comes from the journal of an earlier run (-Resume): the row was not sent again.</summary>
+        public bool Resumed { get; set; }
     }
 }

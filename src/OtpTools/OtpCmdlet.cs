@@ -51,8 +51,6 @@ namespace OtpTools
 
         protected CancellationToken Cancellation => _cancellation.Token;
 
-        /// <summary>Stops in-flight calls, e.g. when -ErrorAction Stop ends the run.</summary>
-        protected void CancelPending() => _cancellation.Cancel();
 
         private OtpConnection? _connection;
 
@@ -122,15 +120,7 @@ namespace OtpTools
         /// </summary>
         protected T Await<T>(Task<T> task)
         {
-            try
-            {
-                while (!task.Wait(50)) FlushTrace();
-            }
-            catch (AggregateException)
-            {
-                // Observed below through GetResult, which unwraps it.
-            }
-            FlushTrace();
+            Wait(task);
             try
             {
                 return task.GetAwaiter().GetResult();
@@ -139,6 +129,27 @@ namespace OtpTools
             {
                 throw new PipelineStoppedException();
             }
+        }
+
+        /// <summary>
+        /// The one place that blocks on engine work: waits on the pipeline thread, writing trace lines (and whatever
+        /// <paramref name="tick"/> adds, such as progress) while it waits. Faults are left for the caller to observe.
+        /// </summary>
+        protected void Wait(Task task, Action? tick = null)
+        {
+            try
+            {
+                while (!task.Wait(50))
+                {
+                    FlushTrace();
+                    tick?.Invoke();
+                }
+            }
+            catch (AggregateException)
+            {
+                // Observed by the caller (GetResult unwraps it).
+            }
+            FlushTrace();
         }
 
         /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>

@@ -18,12 +18,12 @@ namespace OtpTools
     [OutputType(typeof(OtpSendResult))]
     public sealed class SendOtpCodeCommand : OtpCmdlet
     {
-        private readonly List<Task<SendOutcome>> _inFlight = new List<Task<SendOutcome>>();
         private readonly Stopwatch _clock = new Stopwatch();
-        private OtpSendService? _service;
+        private readonly List<OtpSendRequest> _resumeRows = new List<OtpSendRequest>();
+        private BulkSendRun? _run;
+        private SendJournal? _journal;
+        private bool _stopAtFirstFailure;
         private int _position;
-        private int _succeeded;
-        private int _failed;
         private int? _total;
         private TimeSpan? _lastProgress;
 
@@ -99,28 +99,90 @@ namespace OtpTools
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
+        /// <summary>A JSON Lines file that records each row before its request leaves and again with its outcome.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Continue the run recorded in -JournalPath: rows whose code may have been delivered are not sent again.</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
         protected override void BeginProcessing()
         {
             var connection = Connect<IOtpCodeSender>(out var sender);
-            _service = new OtpSendService(connection, sender);
             // The total is known only when the recipients come as an argument rather than down the pipeline.
             if (!MyInvocation.ExpectingInput && To != null) _total = To.Length;
-            // "Stop at the first failure" must mean nothing after it is sent, so Stop sends one row at a time.
-            if (ErrorActionIsStop()) ThrottleLimit = 1;
+            // -ErrorAction Stop keeps -ThrottleLimit: at the first failure nothing more starts, those in flight finish.
+            _stopAtFirstFailure = ErrorActionIsStop();
+            if (Resume && JournalPath == null)
+                ThrowOtpError(new OtpException("Validation.ResumeWithoutJournal", OtpErrorCategory.InvalidArgument,
+                    "-Resume continues the run recorded in a journal: give its -JournalPath.") { ParameterName = "Resume" }, null);
+            // -WhatIf changes nothing on disk either: no journal is created or appended to.
+            if (JournalPath != null && !WhatIfRequested())
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(JournalPath);
+                try
+                {
+                    _journal = Resume ? SendJournal.Resume(path, ProviderName!) : SendJournal.Create(path, ProviderName!);
+                }
+                catch (OtpException e)
+                {
+                    ThrowOtpError(e, JournalPath);
+                }
+            }
+            _run = new BulkSendRun(new OtpSendService(connection, sender),
+                new BulkSendOptions { ThrottleLimit = ThrottleLimit, StopAtFirstFailure = _stopAtFirstFailure, Journal = _journal },
+                ProviderName!);
             _clock.Start();
         }
 
         protected override void ProcessRecord()
         {
-            foreach (var to in To == null || To.Length == 0 ? new string?[] { null } : To) Send(to);
+            foreach (var to in To == null || To.Length == 0 ? new string?[] { null } : To)
+            {
+                var request = NewRequest(to);
+                // A resumed run is checked against its journal as a whole before anything is sent.
+                if (Resume) _resumeRows.Add(request);
+                else SendRow(request);
+            }
         }
 
         protected override void EndProcessing()
         {
-            while (_inFlight.Count > 0) WaitForOneToComplete();
+            if (Resume) ResumeRows();
+            while (_run!.InFlight > 0)
+            {
+                WaitFor(_run.WhenOneFinishes());
+                EmitFinished();
+            }
+            EmitFinished();
             ReportProgress(final: true);
+            _journal?.Dispose();
             base.EndProcessing();
         }
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            var inFlight = _run?.InFlightPositions ?? new int[0];
+            if (_journal != null || inFlight.Length == 0) return;
+            // Without a journal, this is the last word the user gets: PowerShell takes no output once stopping.
+            try
+            {
+                Host.UI.WriteWarningLine($"Send-OtpCode stopped with row(s) {string.Join(", ", inFlight)} in flight: their codes may have been " +
+                    "delivered, with no receipt. Check them before sending again; -JournalPath keeps a record that survives a stop.");
+            }
+            catch (Exception)
+            {
+                // A host without a UI: nothing more can be said.
+            }
+        }
+
+        private bool WhatIfRequested() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) ? bound is SwitchParameter on && on.IsPresent
+                : GetVariableValue("WhatIfPreference") is SwitchParameter preference ? preference.IsPresent
+                : GetVariableValue("WhatIfPreference") is bool flag && flag;
 
         private bool ErrorActionIsStop()
         {
@@ -129,68 +191,121 @@ namespace OtpTools
             return GetVariableValue("ErrorActionPreference") is ActionPreference session && session == ActionPreference.Stop;
         }
 
-        private void Send(string? to)
+        private OtpSendRequest NewRequest(string? to) => new OtpSendRequest
         {
-            var request = new OtpSendRequest
-            {
-                Position = ++_position,
-                To = to,
-                Code = Code,
-                Sender = Sender,
-                Language = Language,
-                StatusCallback = StatusCallback,
-                StatusCallbackHeader = StatusCallbackHeader,
-                Channel = Channel,
-                WhatsappAccountId = WhatsappAccountId,
-                WhatsappPhoneId = WhatsappPhoneId,
-                TemplateName = TemplateName,
-                WebhookUrl = WebhookUrl,
-                DeliveryReportType = DeliveryReportType,
-                WebhookSecret = WebhookSecret,
-                TemplateId = TemplateId,
-                TemplateParameter = Unwrapped(TemplateParameter),
-            };
+            Position = ++_position,
+            To = to,
+            Code = Code,
+            Sender = Sender,
+            Language = Language,
+            StatusCallback = StatusCallback,
+            StatusCallbackHeader = StatusCallbackHeader,
+            Channel = Channel,
+            WhatsappAccountId = WhatsappAccountId,
+            WhatsappPhoneId = WhatsappPhoneId,
+            TemplateName = TemplateName,
+            WebhookUrl = WebhookUrl,
+            DeliveryReportType = DeliveryReportType,
+            WebhookSecret = WebhookSecret,
+            TemplateId = TemplateId,
+            TemplateParameter = Unwrapped(TemplateParameter),
+        };
 
-            PreparedSend prepared;
-            try
+        /// <summary>
+        /// -Resume: the input must be the journal's input (same recipient at each recorded position); rows whose request
+        /// may have left yield their journal receipt, the others are sent.
+        /// </summary>
+        private void ResumeRows()
+        {
+            var earlier = _journal?.Earlier ?? new Dictionary<int, JournalRow>();
+            foreach (var request in _resumeRows)
             {
-                prepared = _service!.Prepare(request);
+                if (earlier.TryGetValue(request.Position, out var row) && !string.Equals(row.Recipient, request.To, StringComparison.Ordinal))
+                    ThrowOtpError(new OtpException("Journal.InputMismatch", OtpErrorCategory.InvalidData,
+                        $"Nothing was sent: row {request.Position} of this input is '{request.To}', but the journal '{JournalPath}' recorded " +
+                        $"'{row.Recipient}' at that position. -Resume needs the same input, in the same order, as the run it continues.")
+                    { TargetValue = request.To, ParameterName = "To" }, request.To);
             }
-            catch (OtpException invalid)
+            foreach (var request in _resumeRows)
             {
-                Emit(_service!.Failed(request, invalid));
-                return;
+                if (earlier.TryGetValue(request.Position, out var row) && row.MayHaveLeft) Emit(_run!.FromJournal(row));
+                else SendRow(request);
             }
-
-            if (!ShouldProcess($"{prepared.Destination} (row {request.Position})", $"Send one-time passcode via {ProviderName}"))
-                return;
-            while (_inFlight.Count >= ThrottleLimit) WaitForOneToComplete();
-            _inFlight.Add(_service.SendAsync(prepared, Cancellation));
-            EmitCompleted();
         }
 
-        private void WaitForOneToComplete()
+        private void SendRow(OtpSendRequest request)
         {
-            while (Task.WaitAny(_inFlight.ToArray(), 50) < 0)
+            StopIfStopping();
+            if (_run!.Halted)
             {
-                FlushTrace();
-                ReportProgress(final: false);
-                if (Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
+                // -ErrorAction Stop: a failure came back; this row is not sent (the journal never records it as sent).
+                DrainThenEmit();
+                return;
             }
-            EmitCompleted();
+            var outcome = _run.Check(request, out var prepared);
+            if (outcome != null)
+            {
+                Emit(outcome);
+                return;
+            }
+
+            var target = $"{prepared!.Destination} (row {request.Position})";
+            var operation = $"Send one-time passcode via {ProviderName}";
+            if (!ShouldProcess($"Performing the operation \"{operation}\" on target \"{target}\".",
+                    $"Are you sure you want to perform this action?\nPerforming the operation \"{operation}\" on target \"{target}\".",
+                    "Confirm", out var reason))
+            {
+                Emit(reason == ShouldProcessReason.WhatIf
+                    ? _run.NotSent(prepared, SendStatus.WhatIf, $"WhatIf: passed every check; would be sent via {ProviderName}. Nothing was sent.")
+                    : _run.NotSent(prepared, SendStatus.Declined, "Declined at the -Confirm prompt: nothing was sent."));
+                return;
+            }
+            while (!_run.HasFreeSlot)
+            {
+                WaitFor(_run.WhenOneFinishes());
+                EmitFinished();
+                StopIfStopping();
+            }
+            if (_run.Halted)
+            {
+                DrainThenEmit();
+                return;
+            }
+            try
+            {
+                _run.Start(prepared, Cancellation);
+            }
+            catch (OtpException journalFailure)
+            {
+                ThrowOtpError(journalFailure, JournalPath);
+            }
+            EmitFinished();
+        }
+
+        private void WaitFor(Task task) => Wait(task, () => ReportProgress(final: false));
+
+        /// <summary>Ctrl+C: no new request starts; those in flight get a moment to reach the journal as sent or unknown.</summary>
+        private void StopIfStopping()
+        {
+            if (!Cancellation.IsCancellationRequested) return;
+            _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
+            _journal?.Dispose();
+            throw new PipelineStoppedException();
+        }
+
+        /// <summary>Lets every request in flight finish, then writes the finished outcomes.</summary>
+        private void DrainThenEmit()
+        {
+            WaitFor(_run!.WhenAllFinish());
+            EmitFinished();
         }
 
         /// <summary>Writes every finished send, in the order they finished.</summary>
-        private void EmitCompleted()
+        private void EmitFinished()
         {
             FlushTrace();
-            foreach (var done in _inFlight.Where(t => t.IsCompleted).ToList())
-            {
-                _inFlight.Remove(done);
-                if (done.IsCanceled || done.IsFaulted && done.Exception!.GetBaseException() is OperationCanceledException)
-                    throw new PipelineStoppedException();
-                Emit(done.GetAwaiter().GetResult());
-            }
+            foreach (var outcome in _run!.TakeFinished()) Emit(outcome);
+            if (_run.JournalFailure != null) ThrowOtpError(_run.JournalFailure, JournalPath);
             ReportProgress(final: false);
         }
 
@@ -207,20 +322,18 @@ namespace OtpTools
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>
         private void Emit(SendOutcome outcome)
         {
-            if (outcome.Result.Success) _succeeded++;
-            else _failed++;
             WriteObject(outcome.Result);
-            if (outcome.Error == null) return;
-            try
+            if (outcome.Error == null || outcome.Quiet) return;
+            if (_stopAtFirstFailure)
             {
-                WriteOtpError(outcome.Error, outcome.Result.Recipient);
+                // The first failure under -ErrorAction Stop: requests already in flight finish and get their receipts
+                // (their errors are in their receipts), then the error ends the run.
+                WaitFor(_run!.WhenAllFinish());
+                FlushTrace();
+                foreach (var other in _run.TakeFinished()) WriteObject(other.Result);
+                _journal?.Dispose();
             }
-            catch (Exception)
-            {
-                // -ErrorAction Stop (or Inquire answered with halt): no further sends may go out.
-                CancelPending();
-                throw;
-            }
+            WriteOtpError(outcome.Error, outcome.Result.Recipient);
         }
 
         private void ReportProgress(bool final)
@@ -230,10 +343,12 @@ namespace OtpTools
             if (!final && _lastProgress != null && now - _lastProgress < TimeSpan.FromMilliseconds(250)) return;
             if (final && _lastProgress == null) return;
             _lastProgress = now;
-            var done = _succeeded + _failed;
+            var succeeded = _run!.Succeeded;
+            var failed = _run.Failed;
+            var done = succeeded + failed;
             var rate = now.TotalSeconds > 0 ? done / now.TotalSeconds : 0;
             var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}",
-                $"{_succeeded} sent, {_failed} failed, {_inFlight.Count} in flight, {rate:0.0}/s");
+                $"{succeeded} sent, {failed} failed, {_run.InFlight} in flight, {rate:0.0}/s");
             if (_total is int total && total > 0)
             {
                 record.PercentComplete = Math.Min(100, done * 100 / total);

@@ -6,9 +6,11 @@ namespace OtpTools.Engine.Providers
     /// <summary>One documented provider error: its stable ErrorId, category, meaning and documented HTTP status.</summary>
     public sealed class ProviderErrorEntry
     {
-        public ProviderErrorEntry(string errorId, OtpErrorCategory category, int httpStatus, string meaning, string? action = null)
+        public ProviderErrorEntry(string errorId, OtpErrorCategory category, int httpStatus, string meaning, string? action = null,
+            bool rejectsCredential = false)
         {
             ErrorId = errorId;
+            RejectsCredential = rejectsCredential || category == OtpErrorCategory.AuthenticationError;
             Category = category;
             HttpStatus = httpStatus;
             Meaning = meaning;
@@ -21,6 +23,8 @@ namespace OtpTools.Engine.Providers
         public int HttpStatus { get; }
         public string Meaning { get; }
         public string? Action { get; }
+        /// <summary>The provider refused the credential (missing, wrong, disabled, without permission): no row can succeed.</summary>
+        public bool RejectsCredential { get; }
     }
 
     /// <summary>Turns a provider's numeric error code into the engine's exception, through its error table.</summary>
@@ -42,6 +46,7 @@ namespace OtpTools.Engine.Providers
                 ProviderCode = code.ToString(CultureInfo.InvariantCulture),
                 ProviderMessage = providerMessage,
                 RecommendedAction = entry?.Action,
+                CredentialRejected = entry?.RejectsCredential == true,
             };
         }
     }

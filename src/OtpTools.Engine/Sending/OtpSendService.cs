@@ -56,21 +56,25 @@ namespace OtpTools.Engine.Sending
         public SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null)
         {
             error.Provider ??= _connection.Provider.Type.Name;
+            // "unknown": the request may have reached the provider, so the code may have arrived. Whatever the error
+            // table suggests, such a row is never to be "tried again" before checking.
+            if (error.MayHaveBeenDelivered)
+                error.RecommendedAction = $"The request may have reached {_connection.Provider.Name}, so the code may have been delivered; " +
+                    "it was not resent. Check with the recipient or the provider's records before sending this row again.";
             var result = new OtpSendResult
             {
                 Success = false,
-                // "unknown": the request may have reached the provider, so the code may have arrived.
-                Status = error.MayHaveBeenDelivered ? "unknown" : "failed",
+                Status = error.MayHaveBeenDelivered ? SendStatus.Unknown : SendStatus.Failed,
                 ErrorCode = error.ProviderCode,
                 ErrorId = error.ErrorId,
-                ErrorMessage = error.Message,
+                ErrorMessage = _connection.Credential.Redact(error.Message),
                 Attempts = error.Attempts,
             };
             Stamp(result, request, destination);
             return new SendOutcome(result, error);
         }
 
-        private void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
+        internal void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
         {
             result.Position = request.Position;
             result.Recipient = request.To;

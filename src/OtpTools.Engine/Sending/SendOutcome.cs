@@ -16,5 +16,7 @@ namespace OtpTools.Engine.Sending
 
         public OtpSendResult Result { get; }
         public OtpException? Error { get; }
+        /// <summary>A failure that is not reported as an error of its own (e.g. rows not sent after the credential was rejected).</summary>
+        public bool Quiet { get; set; }
     }
 }

@@ -9,14 +9,14 @@ namespace OtpTools.Engine.Providers.EngageLab
 
         public static IReadOnlyDictionary<int, ProviderErrorEntry> Table { get; } = new Dictionary<int, ProviderErrorEntry>
         {
-            [1000] = new ProviderErrorEntry("EngageLab.InternalError", OtpErrorCategory.ResourceUnavailable, 500, "internal error", "Try again later."),
+            [1000] = new ProviderErrorEntry("EngageLab.InternalError", OtpErrorCategory.ResourceUnavailable, 500, "internal error"),
             [2001] = new ProviderErrorEntry("EngageLab.AuthenticationFailed", OtpErrorCategory.AuthenticationError, 401,
                 "authentication failed, incorrect or missing token",
                 "Check the dev_key/dev_secret passed with -Credential or set in OTPTOOLS_<PROVIDER>_DEVKEY/_DEVSECRET."),
             [2002] = new ProviderErrorEntry("EngageLab.TokenExpired", OtpErrorCategory.AuthenticationError, 401,
                 "authentication failed, token expired or disabled", "Enable the key in the EngageLab console or create a new one."),
             [2004] = new ProviderErrorEntry("EngageLab.PermissionDenied", OtpErrorCategory.PermissionDenied, 403,
-                "no permission to call this API", "Grant this key access to the OTP API in the EngageLab console."),
+                "no permission to call this API", "Grant this key access to the OTP API in the EngageLab console.", rejectsCredential: true),
             [3001] = new ProviderErrorEntry("EngageLab.InvalidJson", OtpErrorCategory.InvalidData, 400,
                 "invalid request parameter format (not the JSON the API expects)"),
             [3002] = new ProviderErrorEntry("EngageLab.InvalidParameter", OtpErrorCategory.InvalidArgument, 400,

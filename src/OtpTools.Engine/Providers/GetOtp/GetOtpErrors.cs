@@ -57,6 +57,7 @@ namespace OtpTools.Engine.Providers.GetOtp
                 ProviderCode = code,
                 ProviderMessage = first.Message,
                 RecommendedAction = action,
+                CredentialRejected = category == OtpErrorCategory.AuthenticationError,
             };
         }
 

@@ -27,7 +27,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             [RateLimited] = new ProviderErrorEntry("Otpiq.RateLimited", OtpErrorCategory.LimitsExceeded, 429,
                 "too many requests for this phone number"),
             [ServerError] = new ProviderErrorEntry("Otpiq.ServerError", OtpErrorCategory.ResourceUnavailable, 500,
-                "OTPIQ internal server error", "Try again later."),
+                "OTPIQ internal server error"),
         };
 
         internal static OtpException ToException(string kind, int httpStatus, string detail, string? providerMessage)
@@ -40,6 +40,7 @@ namespace OtpTools.Engine.Providers.Otpiq
                 ProviderCode = httpStatus.ToString(CultureInfo.InvariantCulture),
                 ProviderMessage = providerMessage,
                 RecommendedAction = entry.Action,
+                CredentialRejected = entry.RejectsCredential,
                 // OTPIQ answers these before creating an SMS task; only a 500 leaves that unknown.
                 MayHaveBeenDelivered = kind == ServerError,
             };

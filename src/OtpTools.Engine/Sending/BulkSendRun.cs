@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools.Engine.Sending
+{
+    /// <summary>How a bulk run behaves.</summary>
+    public sealed class BulkSendOptions
+    {
+        /// <summary>Sends in flight at once.</summary>
+        public int ThrottleLimit { get; set; } = 4;
+        /// <summary>-ErrorAction Stop: after the first failure no further request starts (those in flight finish).</summary>
+        public bool StopAtFirstFailure { get; set; }
+        /// <summary>The journal, when the run keeps one.</summary>
+        public SendJournal? Journal { get; set; }
+    }
+
+    /// <summary>
+    /// The scheduling of a bulk send, free of PowerShell: throttle, journal, the credential breaker, stop at the first
+    /// failure, cancellation, and the figures progress shows. The caller submits rows in input order on one thread and
+    /// takes finished outcomes as they come; every submitted row yields exactly one outcome.
+    /// </summary>
+    public sealed class BulkSendRun
+    {
+        private readonly OtpSendService _service;
+        private readonly BulkSendOptions _options;
+        private readonly string _provider;
+        private readonly List<(int Position, Task Task)> _inFlight = new List<(int, Task)>();
+        private readonly ConcurrentQueue<SendOutcome> _finished = new ConcurrentQueue<SendOutcome>();
+        private int _credentialRejectedAt;
+        private int _halted;
+
+        public BulkSendRun(OtpSendService service, BulkSendOptions options, string provider)
+        {
+            _service = service;
+            _options = options;
+            _provider = provider;
+        }
+
+        private int _succeeded;
+        private int _failed;
+
+        public int Succeeded => Volatile.Read(ref _succeeded);
+        public int Failed => Volatile.Read(ref _failed);
+
+        /// <summary>Set when the journal could not record an outcome: the run must end, since rows would go unrecorded.</summary>
+        public OtpException? JournalFailure { get; private set; }
+        public int InFlight { get { lock (_inFlight) return _inFlight.Count; } }
+        public int[] InFlightPositions { get { lock (_inFlight) return _inFlight.Select(f => f.Position).OrderBy(p => p).ToArray(); } }
+
+        /// <summary>True once -ErrorAction Stop's first failure happened: nothing more starts.</summary>
+        public bool Halted => Volatile.Read(ref _halted) != 0;
+
+        /// <summary>The row whose answer showed that the provider rejects the credential (0: none).</summary>
+        public int CredentialRejectedAt => Volatile.Read(ref _credentialRejectedAt);
+
+        /// <summary>
+        /// Checks a row. Returns null and the prepared send when it may go out; otherwise the row's outcome, already
+        /// final (invalid input, or not sent because the credential was rejected or the run halted).
+        /// </summary>
+        public SendOutcome? Check(OtpSendRequest request, out PreparedSend? prepared)
+        {
+            prepared = null;
+            SendOutcome outcome;
+            var rejectedAt = CredentialRejectedAt;
+            if (rejectedAt != 0)
+            {
+                outcome = _service.Failed(request, new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
+                    $"Not sent: {_provider} rejected the credential on row {rejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).")
+                    { Provider = _provider });
+                outcome.Quiet = true;
+            }
+            else
+            {
+                try
+                {
+                    prepared = _service.Prepare(request);
+                    return null;
+                }
+                catch (OtpException invalid)
+                {
+                    outcome = _service.Failed(request, invalid);
+                }
+            }
+            Finish(outcome);
+            return outcome;
+        }
+
+        /// <summary>The outcome of a row that was checked but will not be sent (-WhatIf, declined at -Confirm, resumed).</summary>
+        public SendOutcome NotSent(PreparedSend prepared, string status, string message)
+        {
+            var result = new OtpSendResult
+            {
+                Position = prepared.Request.Position,
+                Recipient = prepared.Request.To,
+                Destination = prepared.Destination,
+                Provider = _provider,
+                Status = status,
+                Message = message,
+            };
+            _service.Stamp(result, prepared.Request, prepared.Destination);
+            _options.Journal?.Result(result);
+            return new SendOutcome(result, null);
+        }
+
+        /// <summary>An earlier run's receipt for a row that must not be sent again (-Resume).</summary>
+        public SendOutcome FromJournal(JournalRow row)
+        {
+            var receipt = row.ToReceipt();
+            receipt.Resumed = true;
+            Count(receipt);
+            return new SendOutcome(receipt, null) { Quiet = true };
+        }
+
+        /// <summary>Whether a further request may start now (a free slot, not halted, no rejected credential).</summary>
+        public bool HasFreeSlot => InFlight < _options.ThrottleLimit;
+
+        /// <summary>A task that completes when one of the requests in flight finishes.</summary>
+        public Task WhenOneFinishes()
+        {
+            lock (_inFlight) return _inFlight.Count == 0 ? Task.CompletedTask : Task.WhenAny(_inFlight.Select(f => f.Task));
+        }
+
+        /// <summary>A task that completes when every request in flight has finished (and its journal entry is written).</summary>
+        public Task WhenAllFinish()
+        {
+            lock (_inFlight) return Task.WhenAll(_inFlight.Select(f => f.Task).ToArray());
+        }
+
+        /// <summary>
+        /// Sends a checked row: the journal entry first (on disk before the request leaves), then the request. Its
+        /// outcome arrives through <see cref="TakeFinished"/>. The caller waits for a free slot before calling.
+        /// </summary>
+        public void Start(PreparedSend prepared, CancellationToken cancellationToken)
+        {
+            _options.Journal?.Sending(prepared, _provider);
+            var task = SendAndRecordAsync(prepared, cancellationToken);
+            lock (_inFlight)
+            {
+                if (!task.IsCompleted) _inFlight.Add((prepared.Request.Position, task));
+            }
+        }
+
+        private async Task SendAndRecordAsync(PreparedSend prepared, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            SendOutcome outcome;
+            try
+            {
+                outcome = await _service.SendAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped (Ctrl+C) while the request may have been on the wire: the code may have arrived.
+                outcome = _service.Failed(prepared.Request, new OtpException("Send.StoppedInFlight", OtpErrorCategory.OperationStopped,
+                    "The run was stopped while this row's request was in flight: the code may have been delivered.")
+                { MayHaveBeenDelivered = true, Attempts = 1 }, prepared.Destination);
+            }
+            if (outcome.Error?.CredentialRejected == true)
+                Interlocked.CompareExchange(ref _credentialRejectedAt, prepared.Request.Position, 0);
+            try
+            {
+                Finish(outcome);
+            }
+            catch (OtpException journalFailure)
+            {
+                JournalFailure ??= journalFailure;
+                Interlocked.Exchange(ref _halted, 1);
+            }
+            finally
+            {
+                lock (_inFlight) _inFlight.RemoveAll(f => f.Position == prepared.Request.Position);
+                _finished.Enqueue(outcome);
+            }
+        }
+
+        /// <summary>Counts and journals a row's final outcome.</summary>
+        private void Finish(SendOutcome outcome)
+        {
+            Count(outcome.Result);
+            if (_options.StopAtFirstFailure && !outcome.Result.Success && !outcome.Quiet) Interlocked.Exchange(ref _halted, 1);
+            _options.Journal?.Result(outcome.Result);
+        }
+
+        private void Count(OtpSendResult result)
+        {
+            if (result.Success) Interlocked.Increment(ref _succeeded);
+            else Interlocked.Increment(ref _failed);
+        }
+
+        /// <summary>The outcomes of requests that finished since the last call, in the order they finished.</summary>
+        public IReadOnlyList<SendOutcome> TakeFinished()
+        {
+            var list = new List<SendOutcome>();
+            while (_finished.TryDequeue(out var outcome)) list.Add(outcome);
+            return list;
+        }
+    }
+}

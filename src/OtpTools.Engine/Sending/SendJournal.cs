@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools.Engine.Sending
+{
+    /// <summary>One line of a send journal (JSON Lines). Holds what a receipt holds: never a secret, never a code.</summary>
+    public sealed class JournalEntry
+    {
+        /// <summary>"run" (a run began or resumed), "sending" (written before the request leaves) or "result".</summary>
+        [JsonPropertyName("phase")] public string Phase { get; set; } = "";
+        [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+        [JsonPropertyName("position")] public int Position { get; set; }
+        [JsonPropertyName("recipient")] public string? Recipient { get; set; }
+        [JsonPropertyName("provider")] public string? Provider { get; set; }
+        [JsonPropertyName("receipt")] public OtpSendResult? Receipt { get; set; }
+        /// <summary>On a "run" line: the journal format, so a reader can tell a journal from any other JSON Lines file.</summary>
+        [JsonPropertyName("format")] public string? Format { get; set; }
+    }
+
+    [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(JournalEntry))]
+    internal sealed partial class JournalJsonContext : JsonSerializerContext
+    {
+    }
+
+    /// <summary>What a journal says about one row: its last state.</summary>
+    public sealed class JournalRow
+    {
+        public JournalRow(int position, string? recipient, OtpSendResult? receipt)
+        {
+            Position = position;
+            Recipient = recipient;
+            Receipt = receipt;
+        }
+
+        public int Position { get; }
+        public string? Recipient { get; }
+        /// <summary>The row's last receipt; null when its request left and no answer was written (still in flight).</summary>
+        public OtpSendResult? Receipt { get; }
+
+        /// <summary>True when the row's request may have reached the provider: it must not be sent again.</summary>
+        public bool MayHaveLeft => Receipt == null || Receipt.Success || Receipt.Status == SendStatus.Unknown;
+
+        /// <summary>The receipt this row stands for: its own, or "unknown" when the run ended with it in flight.</summary>
+        public OtpSendResult ToReceipt() => Receipt ?? new OtpSendResult
+        {
+            Position = Position,
+            Recipient = Recipient,
+            Status = SendStatus.Unknown,
+            ErrorId = "Journal.InFlightWhenStopped",
+            ErrorMessage = "The run ended after this row's request left and before its answer arrived: the code may have been delivered. It is not sent again by -Resume.",
+        };
+    }
+
+    /// <summary>
+    /// The durable record of a bulk send (<c>-JournalPath</c>): an entry before each request leaves and one with its
+    /// outcome, each flushed to disk before the next step, so a Ctrl+C, a killed process or a power cut leaves a file
+    /// that says, for every row, whether its request may have left. One writer at a time (an exclusive lock).
+    /// </summary>
+    public sealed class SendJournal : IDisposable
+    {
+        public const string Format = "OtpTools.SendJournal/1";
+        private readonly FileStream _stream;
+        private readonly object _gate = new object();
+        private readonly string _path;
+
+        private SendJournal(string path, FileStream stream, IReadOnlyDictionary<int, JournalRow> earlier)
+        {
+            _path = path;
+            _stream = stream;
+            Earlier = earlier;
+        }
+
+        /// <summary>The rows an earlier run recorded (empty for a new journal).</summary>
+        public IReadOnlyDictionary<int, JournalRow> Earlier { get; }
+
+        /// <summary>Starts a new journal; an existing non-empty file is an error (no accidental reuse: use -Resume).</summary>
+        public static SendJournal Create(string path, string provider) => Open(path, provider, resume: false);
+
+        /// <summary>Continues a journal: what it recorded becomes <see cref="Earlier"/>.</summary>
+        public static SendJournal Resume(string path, string provider) => Open(path, provider, resume: true);
+
+        private static SendJournal Open(string path, string provider, bool resume)
+        {
+            FileStream stream;
+            try
+            {
+                var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                // FileShare.None takes an exclusive lock (flock on Unix): a second run on the same journal fails here.
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.WriteThrough);
+            }
+            catch (IOException e) when (File.Exists(path))
+            {
+                throw new OtpException("Journal.InUse", OtpErrorCategory.ResourceBusy,
+                    $"The journal '{path}' is open in another run: two runs must not write one journal.", e)
+                { TargetValue = path, ParameterName = "JournalPath", RecommendedAction = "Wait for the other run to end, or give this run a journal of its own." };
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
+            {
+                throw new OtpException("Journal.CannotWrite", OtpErrorCategory.WriteError,
+                    $"The journal '{path}' cannot be written: {e.Message}", e) { TargetValue = path, ParameterName = "JournalPath" };
+            }
+
+            try
+            {
+                IReadOnlyDictionary<int, JournalRow> earlier = new Dictionary<int, JournalRow>();
+                if (stream.Length > 0)
+                {
+                    if (!resume)
+                        throw new OtpException("Journal.AlreadyExists", OtpErrorCategory.ResourceExists,
+                            $"The journal '{path}' already exists: nothing was sent. Add -Resume to continue that run (rows whose code may have been delivered are not sent again), or give a new -JournalPath.")
+                        { TargetValue = path, ParameterName = "JournalPath" };
+                    earlier = ReadRows(new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true), path, _ => { });
+                }
+                stream.Seek(0, SeekOrigin.End);
+                var journal = new SendJournal(path, stream, earlier);
+                journal.Write(new JournalEntry { Phase = "run", At = DateTimeOffset.UtcNow, Provider = provider, Format = Format });
+                return journal;
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Written before the row's request leaves: from here on the row may have reached the provider.</summary>
+        public void Sending(PreparedSend prepared, string provider) =>
+            Write(new JournalEntry { Phase = "sending", At = DateTimeOffset.UtcNow, Position = prepared.Request.Position, Recipient = prepared.Request.To, Provider = provider });
+
+        /// <summary>Written with the row's outcome (including rows that never left: invalid, declined, not sent).</summary>
+        public void Result(OtpSendResult receipt) =>
+            Write(new JournalEntry { Phase = "result", At = DateTimeOffset.UtcNow, Position = receipt.Position, Recipient = receipt.Recipient, Provider = receipt.Provider, Receipt = receipt });
+
+        private void Write(JournalEntry entry)
+        {
+            var line = JsonSerializer.SerializeToUtf8Bytes(entry, JournalJsonContext.Default.JournalEntry);
+            lock (_gate)
+            {
+                try
+                {
+                    _stream.Write(line, 0, line.Length);
+                    _stream.WriteByte((byte)'\n');
+                    // To the disk, not only the OS cache: the entry must survive a power cut before the request leaves.
+                    _stream.Flush(true);
+                }
+                catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+                {
+                    throw new OtpException("Journal.CannotWrite", OtpErrorCategory.WriteError,
+                        $"The journal '{_path}' cannot be written: {e.Message}. Nothing more is sent without a journal entry.", e)
+                    { TargetValue = _path };
+                }
+            }
+        }
+
+        /// <summary>Reads a journal (also one still being written): the last state of each row, by position.</summary>
+        public static IReadOnlyDictionary<int, JournalRow> Read(string path, Action<string> warn)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                return ReadRows(new StreamReader(stream, new UTF8Encoding(false)), path, warn);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new OtpException(File.Exists(path) ? "Journal.CannotRead" : "Journal.NotFound",
+                    File.Exists(path) ? OtpErrorCategory.ReadError : OtpErrorCategory.ObjectNotFound,
+                    $"The journal '{path}' cannot be read: {e.Message}", e) { TargetValue = path, ParameterName = "Path" };
+            }
+        }
+
+        private static IReadOnlyDictionary<int, JournalRow> ReadRows(TextReader reader, string path, Action<string> warn)
+        {
+            var rows = new SortedDictionary<int, JournalRow>();
+            var sawRun = false;
+            var number = 0;
+            for (string? line; (line = reader.ReadLine()) != null;)
+            {
+                number++;
+                if (line.Length == 0) continue;
+                JournalEntry? entry;
+                try
+                {
+                    entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
+                }
+                catch (JsonException)
+                {
+                    // A line cut short by a crash or power cut: the entries before it still stand.
+                    warn($"Line {number} of the journal '{path}' is not a complete entry and was skipped (a run that ended mid-write leaves one).");
+                    continue;
+                }
+                if (entry == null) continue;
+                switch (entry.Phase)
+                {
+                    case "run":
+                        sawRun = entry.Format == Format || sawRun;
+                        break;
+                    case "sending":
+                        rows[entry.Position] = new JournalRow(entry.Position, entry.Recipient, null);
+                        break;
+                    case "result" when entry.Receipt != null:
+                        entry.Receipt.Resumed = false;
+                        rows[entry.Position] = new JournalRow(entry.Position, entry.Recipient, entry.Receipt);
+                        break;
+                }
+            }
+            if (!sawRun && number > 0)
+                throw new OtpException("Journal.NotAJournal", OtpErrorCategory.InvalidData,
+                    $"'{path}' is not an OtpTools send journal (no '{Format}' line).") { TargetValue = path };
+            return rows;
+        }
+
+        public void Dispose()
+        {
+            lock (_gate) _stream.Dispose();
+        }
+    }
+}
