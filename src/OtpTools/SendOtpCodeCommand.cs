@@ -16,7 +16,7 @@ namespace OtpTools
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OtpCode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(OtpSendResult))]
-    public sealed class SendOtpCodeCommand : OtpCmdlet
+    public sealed class SendOtpCodeCommand : OtpCmdlet, IDisposable
     {
         private readonly Stopwatch _clock = new Stopwatch();
         private readonly List<OtpSendRequest> _resumeRows = new List<OtpSendRequest>();
@@ -158,7 +158,6 @@ namespace OtpTools
             }
             EmitFinished();
             ReportProgress(final: true);
-            _journal?.Dispose();
             base.EndProcessing();
         }
 
@@ -177,6 +176,16 @@ namespace OtpTools
             {
                 // A host without a UI: nothing more can be said.
             }
+        }
+
+        /// <summary>
+        /// PowerShell calls this however the pipeline ends (completed, Ctrl+C, -ErrorAction Stop, an exception): requests
+        /// still in flight get a moment to record their outcome, then the journal is closed (and its lock released).
+        /// </summary>
+        public void Dispose()
+        {
+            _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
+            _journal?.Dispose();
         }
 
         private bool WhatIfRequested() =>
@@ -273,7 +282,8 @@ namespace OtpTools
             }
             try
             {
-                _run.Start(prepared, Cancellation);
+                var notSent = _run.Start(prepared, Cancellation);
+                if (notSent != null) Emit(notSent);
             }
             catch (OtpException journalFailure)
             {
@@ -284,12 +294,10 @@ namespace OtpTools
 
         private void WaitFor(Task task) => Wait(task, () => ReportProgress(final: false));
 
-        /// <summary>Ctrl+C: no new request starts; those in flight get a moment to reach the journal as sent or unknown.</summary>
+        /// <summary>Ctrl+C: no new request starts (those in flight reach the journal in Dispose).</summary>
         private void StopIfStopping()
         {
             if (!Cancellation.IsCancellationRequested) return;
-            _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
-            _journal?.Dispose();
             throw new PipelineStoppedException();
         }
 
@@ -331,7 +339,6 @@ namespace OtpTools
                 WaitFor(_run!.WhenAllFinish());
                 FlushTrace();
                 foreach (var other in _run.TakeFinished()) WriteObject(other.Result);
-                _journal?.Dispose();
             }
             WriteOtpError(outcome.Error, outcome.Result.Recipient);
         }

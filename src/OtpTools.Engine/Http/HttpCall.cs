@@ -112,20 +112,28 @@ namespace OtpTools.Engine.Http
             }
             catch (Exception e) when (e is HttpRequestException || e is System.IO.IOException)
             {
-                var notSent = NeverSent(e);
+                var failure = response == null ? BeforeSending(e) : ConnectFailure.None;
+                var notSent = failure != ConnectFailure.None;
                 var reason = e.GetBaseException().Message;
                 if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> failed after {watch.ElapsedMilliseconds} ms: {reason}");
-                var errorId = notSent ? "Http.ConnectionFailed" : response == null ? "Http.ConnectionLost" : "Http.ResponseTruncated";
-                var message = notSent
-                    ? $"{provider}: could not connect to {Url()}: {reason}"
+                var errorId = failure == ConnectFailure.Tls ? "Http.TlsFailed" : notSent ? "Http.ConnectionFailed" : response == null ? "Http.ConnectionLost" : "Http.ResponseTruncated";
+                var message = failure == ConnectFailure.Tls
+                    ? $"{provider}: the secure (TLS) connection to {Url()} could not be established: {reason}. Nothing was sent."
+                    : notSent
+                    ? $"{provider}: could not connect to {Url()}: {reason}. Nothing was sent."
                     : $"{provider}: the connection to {Url()} broke before the whole answer arrived ({reason})." +
                       (isGet ? "" : " The code may have been delivered; it was not resent.");
-                throw new OtpException(errorId, notSent ? OtpErrorCategory.ConnectionError : OtpErrorCategory.ProtocolError, message)
+                throw new OtpException(errorId, failure == ConnectFailure.Tls ? OtpErrorCategory.SecurityError : notSent ? OtpErrorCategory.ConnectionError : OtpErrorCategory.ProtocolError, message)
                 {
                     Provider = provider,
                     HttpStatus = response == null ? (int?)null : (int)response.StatusCode,
                     MayHaveBeenDelivered = !notSent && !isGet,
                     SafeToRetry = notSent || isGet,
+                    RecommendedAction = failure == ConnectFailure.Tls
+                        ? "Check the certificate the server presents (trusted issuer, right host name, not expired). Behind a TLS-inspecting " +
+                          "proxy, its root certificate must be trusted on this machine, or the provider's host must bypass the proxy " +
+                          "(NO_PROXY); HTTPS_PROXY / NO_PROXY and the system proxy settings decide which proxy is used."
+                        : notSent ? "Check the base URI, DNS, the network and the proxy settings (HTTPS_PROXY / NO_PROXY); sending the row again is safe." : null,
                 };
             }
             finally
@@ -134,22 +142,34 @@ namespace OtpTools.Engine.Http
             }
         }
 
-        /// <summary>Failures while connecting: the request cannot have reached the provider.</summary>
-        private static bool NeverSent(Exception error)
+        private enum ConnectFailure { None, Connect, Tls }
+
+        /// <summary>
+        /// Failures while connecting (DNS, refused, unreachable, proxy refusal, TLS handshake or certificate): the
+        /// request cannot have reached the provider.
+        /// </summary>
+        private static ConnectFailure BeforeSending(Exception error)
         {
             for (var e = error; e != null; e = e.InnerException)
             {
-                if (e is SocketException socket)
+                if (e is System.Security.Authentication.AuthenticationException) return ConnectFailure.Tls;
+                // .NET 8 and later classify request failures (HttpRequestException.HttpRequestError); read it by name,
+                // since netstandard2.0 does not declare it.
+                if (e is HttpRequestException && e.GetType().GetProperty("HttpRequestError")?.GetValue(e)?.ToString() is string kind)
                 {
-                    return socket.SocketErrorCode == SocketError.ConnectionRefused ||
-                           socket.SocketErrorCode == SocketError.HostNotFound ||
-                           socket.SocketErrorCode == SocketError.HostUnreachable ||
-                           socket.SocketErrorCode == SocketError.NetworkUnreachable ||
-                           socket.SocketErrorCode == SocketError.TryAgain ||
-                           socket.SocketErrorCode == SocketError.NoData;
+                    if (kind == "SecureConnectionError") return ConnectFailure.Tls;
+                    if (kind == "NameResolutionError" || kind == "ConnectionError" || kind == "ProxyTunnelError") return ConnectFailure.Connect;
                 }
+                if (e is SocketException socket &&
+                    (socket.SocketErrorCode == SocketError.ConnectionRefused ||
+                     socket.SocketErrorCode == SocketError.HostNotFound ||
+                     socket.SocketErrorCode == SocketError.HostUnreachable ||
+                     socket.SocketErrorCode == SocketError.NetworkUnreachable ||
+                     socket.SocketErrorCode == SocketError.TryAgain ||
+                     socket.SocketErrorCode == SocketError.NoData))
+                    return ConnectFailure.Connect;
             }
-            return false;
+            return ConnectFailure.None;
         }
 
         /// <summary>

@@ -66,13 +66,9 @@ namespace OtpTools.Engine.Sending
         {
             prepared = null;
             SendOutcome outcome;
-            var rejectedAt = CredentialRejectedAt;
-            if (rejectedAt != 0)
+            if (CredentialRejectedAt != 0)
             {
-                outcome = _service.Failed(request, new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
-                    $"Not sent: {_provider} rejected the credential on row {rejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).")
-                    { Provider = _provider });
-                outcome.Quiet = true;
+                outcome = NotSentAfterRejection(request);
             }
             else
             {
@@ -87,6 +83,15 @@ namespace OtpTools.Engine.Sending
                 }
             }
             Finish(outcome);
+            return outcome;
+        }
+
+        private SendOutcome NotSentAfterRejection(OtpSendRequest request)
+        {
+            var outcome = _service.Failed(request, new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
+                $"Not sent: {_provider} rejected the credential on row {CredentialRejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).")
+                { Provider = _provider });
+            outcome.Quiet = true;
             return outcome;
         }
 
@@ -133,16 +138,24 @@ namespace OtpTools.Engine.Sending
 
         /// <summary>
         /// Sends a checked row: the journal entry first (on disk before the request leaves), then the request. Its
-        /// outcome arrives through <see cref="TakeFinished"/>. The caller waits for a free slot before calling.
+        /// outcome arrives through <see cref="TakeFinished"/>. The caller waits for a free slot before calling. Returns
+        /// the row's outcome instead when the credential was rejected meanwhile (the row is not sent).
         /// </summary>
-        public void Start(PreparedSend prepared, CancellationToken cancellationToken)
+        public SendOutcome? Start(PreparedSend prepared, CancellationToken cancellationToken)
         {
+            if (CredentialRejectedAt != 0)
+            {
+                var outcome = NotSentAfterRejection(prepared.Request);
+                Finish(outcome);
+                return outcome;
+            }
             _options.Journal?.Sending(prepared, _provider);
             var task = SendAndRecordAsync(prepared, cancellationToken);
             lock (_inFlight)
             {
                 if (!task.IsCompleted) _inFlight.Add((prepared.Request.Position, task));
             }
+            return null;
         }
 
         private async Task SendAndRecordAsync(PreparedSend prepared, CancellationToken cancellationToken)
