@@ -12,6 +12,16 @@ namespace OtpTools.Module.Tests
     /// <summary>Real PowerShell (the pwsh .NET tool pinned in .config/dotnet-tools.json) and how tests start it.</summary>
     public static class RealPwsh
     {
+        private static readonly Lazy<string> PwshDll = new Lazy<string>(() =>
+        {
+            var (exitCode, output) = Run(new[] { "-Command", "[Console]::Out.Write((Join-Path $PSHOME 'pwsh.dll'))" }, TimeSpan.FromMinutes(2));
+            Assert.True(exitCode == 0 && File.Exists(output.Trim()), "pwsh.dll not found: " + output);
+            return output.Trim();
+        });
+
+        /// <summary>pwsh.dll of the pinned tool, for starting pwsh as one process (`dotnet pwsh.dll`), with no launcher in between.</summary>
+        public static string Dll => PwshDll.Value;
+
         /// <summary>
         /// Runs pwsh with the hermetic environment; <paramref name="machineModulePath"/> plays the machine's installed
         /// modules. Returns the exit code and everything it printed.

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Module.Tests
+{
+    /// <summary>
+    /// A real pwsh sending 2,000 rows with latency is interrupted with Ctrl+C (SIGINT in a terminal) and killed with
+    /// SIGKILL at random moments, then resumed from its journal: nobody gets two codes, every row that never left is sent,
+    /// and the journal accounts for every row.
+    /// </summary>
+    [Collection(ModuleCollection.Name)]
+    public sealed class KillAndResumeTests
+    {
+        private const int Rows = 2000;
+        private const int ThrottleLimit = 8;
+        private readonly ModuleFixture _m;
+
+        public KillAndResumeTests(ModuleFixture fixture) => _m = fixture;
+
+        private static string Script(string csv, string journal, bool resume) =>
+            $"Import-Module '{Paths.Manifest}'; Import-Csv '{csv}' | Send-OtpCode -Provider OtpBlue -Code 1 -ThrottleLimit {ThrottleLimit} " +
+            $"-JournalPath '{journal}'{(resume ? " -Resume" : "")} -ErrorAction SilentlyContinue | Out-Null";
+
+        private ProcessStartInfo Pwsh(string script)
+        {
+            var start = Hermetic.StartInfo("dotnet", new[] { RealPwsh.Dll, "-NoLogo", "-NoProfile", "-Command", script });
+            start.Environment["OTPTOOLS_OTPBLUE_BASEURI"] = _m.Sandbox.UriFor("otpblue");
+            start.Environment["OTPTOOLS_OTPBLUE_APIKEY"] = SandboxKeys.OtpBlue;
+            return start;
+        }
+
+        [Fact]
+        public void Ctrl_C_and_kill_9_mid_run_then_resume_send_every_row_once()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;   // POSIX signals and tmux
+            var random = new Random();
+            var folder = Path.Combine(Hermetic.Root, "kill-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            var csv = Path.Combine(folder, "numbers.csv");
+            var journal = Path.Combine(folder, "run.jsonl");
+            var first = random.Next(1000, 8000) * 10000;
+            var numbers = Enumerable.Range(first, Rows).Select(i => "+614" + i.ToString("D8")).ToList();
+            File.WriteAllLines(csv, new[] { "Phone" }.Concat(numbers));
+            var since = _m.Sandbox.OtpBlue.Deliveries.Count;
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(100));
+            try
+            {
+                // 1. Ctrl+C: pwsh takes SIGINT as Ctrl+C only in a terminal, so it runs in a tmux pane of its own.
+                var interrupted = RunInTerminalAndInterrupt(Script(csv, journal, resume: false), TimeSpan.FromMilliseconds(random.Next(1500, 3500)));
+                Assert.True(interrupted < TimeSpan.FromSeconds(5), $"pwsh took {interrupted} to end after Ctrl+C");
+                var afterInterrupt = Journaled(journal);
+                Assert.InRange(afterInterrupt.Count, 1, Rows - 1);
+                Assert.True(afterInterrupt.Count(r => r.Status == "unknown") <= ThrottleLimit);
+
+                // 2. kill -9 in the middle of the resumed run: no chance to clean up at all.
+                using (var process = Process.Start(Pwsh(Script(csv, journal, resume: true)))!)
+                {
+                    Thread.Sleep(random.Next(2000, 4000));
+                    process.Kill();
+                    Assert.True(process.WaitForExit(10_000));
+                }
+                var afterKill = Journaled(journal);
+                Assert.True(afterKill.Count > afterInterrupt.Count, "the resumed run sent nothing before it was killed");
+                Assert.True(afterKill.Count(r => r.Status == "unknown") <= 2 * ThrottleLimit);
+
+                // 3. Resume to the end.
+                using (var process = Process.Start(Pwsh(Script(csv, journal, resume: true)))!)
+                {
+                    var output = process.StandardOutput.ReadToEndAsync();
+                    var errors = process.StandardError.ReadToEndAsync();
+                    Assert.True(process.WaitForExit(180_000), "the last resume did not finish");
+                    Assert.True(process.ExitCode == 0, output.Result + errors.Result);
+                }
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+
+            var final = Journaled(journal);
+            Assert.Equal(Enumerable.Range(1, Rows), final.Select(r => r.Position));
+            var delivered = _m.Sandbox.OtpBlue.Deliveries.Skip(since).Select(d => d.Contact).ToList();
+            Assert.Equal(delivered.Count, delivered.Distinct().Count());   // nobody got two codes
+            var unknown = final.Where(r => r.Status == "unknown").ToList();
+            Assert.True(unknown.Count <= 2 * ThrottleLimit, $"{unknown.Count} rows unknown");
+            Assert.All(unknown, r => Assert.Contains(r.ErrorId, new[] { "Journal.InFlightWhenStopped", "Send.StoppedInFlight" }));
+            // Every row whose request never left was sent by a resume; only unknown rows may lack a delivery.
+            Assert.Equal(numbers.Except(unknown.Select(r => r.Recipient!)).OrderBy(n => n), delivered.Except(unknown.Select(r => r.Recipient!)).OrderBy(n => n));
+            Assert.All(final.Where(r => r.Status != "unknown"), r => Assert.Equal("delivered", r.Status));
+        }
+
+        /// <summary>The journal as Import-OtpJournal reads it.</summary>
+        private List<OtpSendResult> Journaled(string journal)
+        {
+            var run = _m.Run("Import-OtpJournal $journal", new Dictionary<string, object?> { ["journal"] = journal });
+            Assert.Null(run.Terminating);
+            return run.Objects<OtpSendResult>().ToList();
+        }
+
+        /// <summary>Runs pwsh in a private tmux server, sends SIGINT after <paramref name="after"/>; returns how long it took to end.</summary>
+        private TimeSpan RunInTerminalAndInterrupt(string script, TimeSpan after)
+        {
+            var socket = "otptools-test-" + Guid.NewGuid().ToString("N");
+            var start = Pwsh(script);
+            var command = "exec dotnet " + string.Join(" ", start.ArgumentList.Select(Quote));
+            Tmux(start, socket, "new-session", "-d", "-x", "200", "-y", "50", command);
+            try
+            {
+                var pid = int.Parse(Tmux(start, socket, "display-message", "-p", "#{pane_pid}").Trim());
+                using var pwsh = Process.GetProcessById(pid);
+                Thread.Sleep(after);
+                using (var kill = Process.Start("kill", new[] { "-INT", pid.ToString() })!) kill.WaitForExit();
+                var clock = Stopwatch.StartNew();
+                Assert.True(pwsh.WaitForExit(30_000), "pwsh did not end after Ctrl+C");
+                return clock.Elapsed;
+            }
+            finally
+            {
+                Tmux(start, socket, "kill-server");
+            }
+        }
+
+        private static string Tmux(ProcessStartInfo environment, string socket, params string[] arguments)
+        {
+            var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var variable in environment.Environment) start.Environment[variable.Key] = variable.Value;
+            start.ArgumentList.Add("-L");
+            start.ArgumentList.Add(socket);
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("tmux could not start");
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return output;
+        }
+
+        private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''") + "'";
+    }
+}
