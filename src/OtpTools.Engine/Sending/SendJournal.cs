@@ -67,13 +67,15 @@ namespace OtpTools.Engine.Sending
     {
         public const string Format = "OtpTools.SendJournal/1";
         private readonly FileStream _stream;
+        private readonly FileStream _lock;
         private readonly object _gate = new object();
         private readonly string _path;
 
-        private SendJournal(string path, FileStream stream, IReadOnlyDictionary<int, JournalRow> earlier)
+        private SendJournal(string path, FileStream stream, FileStream writerLock, IReadOnlyDictionary<int, JournalRow> earlier)
         {
             _path = path;
             _stream = stream;
+            _lock = writerLock;
             Earlier = earlier;
         }
 
@@ -88,13 +90,23 @@ namespace OtpTools.Engine.Sending
 
         private static SendJournal Open(string path, string provider, bool resume)
         {
-            FileStream stream;
+            FileStream stream, writerLock;
             try
             {
                 var folder = Path.GetDirectoryName(Path.GetFullPath(path));
                 if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-                // FileShare.None takes an exclusive lock (flock on Unix): a second run on the same journal fails here.
-                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.WriteThrough);
+                // One writer: an exclusive lock on "<journal>.lock" (flock on Unix, a sharing lock on Windows; the OS
+                // releases it when a killed process dies). The journal itself stays readable (Import-OtpJournal) meanwhile.
+                writerLock = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                try
+                {
+                    stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.WriteThrough);
+                }
+                catch
+                {
+                    writerLock.Dispose();
+                    throw;
+                }
             }
             catch (IOException e) when (File.Exists(path))
             {
@@ -120,13 +132,14 @@ namespace OtpTools.Engine.Sending
                     earlier = ReadRows(new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true), path, _ => { });
                 }
                 stream.Seek(0, SeekOrigin.End);
-                var journal = new SendJournal(path, stream, earlier);
+                var journal = new SendJournal(path, stream, writerLock, earlier);
                 journal.Write(new JournalEntry { Phase = "run", At = DateTimeOffset.UtcNow, Provider = provider, Format = Format });
                 return journal;
             }
             catch
             {
                 stream.Dispose();
+                writerLock.Dispose();
                 throw;
             }
         }
@@ -219,7 +232,11 @@ namespace OtpTools.Engine.Sending
 
         public void Dispose()
         {
-            lock (_gate) _stream.Dispose();
+            lock (_gate)
+            {
+                _stream.Dispose();
+                _lock.Dispose();
+            }
         }
     }
 }

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Providers;
+using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Engine.Sending;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Engine.Tests
+{
+    /// <summary>The bulk scheduling without PowerShell: throttle, journal, credential breaker, stop at the first failure.</summary>
+    public sealed class BulkSendRunTests : IClassFixture<SandboxFixture>, IDisposable
+    {
+        private readonly SandboxFixture _f;
+        private readonly string _folder = Path.Combine(Path.GetTempPath(), "otptools-bulk-" + Guid.NewGuid().ToString("N"));
+
+        public BulkSendRunTests(SandboxFixture fixture)
+        {
+            _f = fixture;
+            _f.Sandbox.Faults.Clear();
+            Directory.CreateDirectory(_folder);
+        }
+
+        public void Dispose()
+        {
+            _f.Sandbox.Faults.Clear();
+            Directory.Delete(_folder, true);
+        }
+
+        private OtpSendService Service(string key = SandboxKeys.OtpBlue)
+        {
+            var type = new OtpBlueProviderType();
+            var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
+            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), _f.Http);
+            return new OtpSendService(connection, (IOtpCodeSender)type.CreateClient(connection));
+        }
+
+        private static IEnumerable<OtpSendRequest> Rows(int count, int first) =>
+            Enumerable.Range(1, count).Select(i => new OtpSendRequest { Position = i, To = "+614" + (first + i).ToString("D8"), Code = "1" });
+
+        /// <summary>Submits every row as the cmdlet does (check, wait for a slot, start) and returns every outcome.</summary>
+        private static async Task<List<SendOutcome>> RunAll(BulkSendRun run, IEnumerable<OtpSendRequest> rows)
+        {
+            var outcomes = new List<SendOutcome>();
+            foreach (var row in rows)
+            {
+                var done = run.Check(row, out var prepared);
+                if (done != null) { outcomes.Add(done); continue; }
+                while (!run.HasFreeSlot) await run.WhenOneFinishes();
+                outcomes.AddRange(run.TakeFinished());
+                var notSent = run.Start(prepared!, CancellationToken.None);
+                if (notSent != null) outcomes.Add(notSent);
+            }
+            await run.WhenAllFinish();
+            outcomes.AddRange(run.TakeFinished());
+            return outcomes;
+        }
+
+        [Fact]
+        public async Task Never_more_requests_in_flight_than_the_throttle_limit_and_one_outcome_per_row()
+        {
+            _f.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(50));
+            _f.Sandbox.ResetTraffic();
+            var run = new BulkSendRun(Service(), new BulkSendOptions { ThrottleLimit = 5 }, "OtpBlue");
+            var outcomes = await RunAll(run, Rows(40, 30000000));
+            Assert.Equal(Enumerable.Range(1, 40), outcomes.Select(o => o.Result.Position).OrderBy(p => p));
+            Assert.All(outcomes, o => Assert.True(o.Result.Success));
+            Assert.InRange(_f.Sandbox.PeakConcurrency, 2, 5);
+            Assert.Equal(40, run.Succeeded);
+        }
+
+        [Fact]
+        public async Task A_rejected_key_stops_all_further_requests_and_the_rest_are_failed_quietly()
+        {
+            var before = _f.Sandbox.RequestCount("otpblue");
+            var run = new BulkSendRun(Service("wrong-key"), new BulkSendOptions { ThrottleLimit = 3 }, "OtpBlue");
+            var outcomes = await RunAll(run, Rows(100, 31000000));
+            Assert.InRange(_f.Sandbox.RequestCount("otpblue") - before, 1, 3);
+            Assert.Equal(100, outcomes.Count);
+            Assert.All(outcomes.Where(o => !o.Quiet), o => Assert.Equal("OtpBlue.InvalidApiKey", o.Error!.ErrorId));
+            Assert.All(outcomes.Where(o => o.Quiet), o => Assert.Equal("Send.CredentialRejected", o.Result.ErrorId));
+            Assert.True(run.CredentialRejectedAt > 0);
+        }
+
+        [Fact]
+        public async Task The_journal_has_a_row_before_its_request_leaves_and_its_outcome_after()
+        {
+            var path = Path.Combine(_folder, "run.jsonl");
+            _f.Sandbox.Faults.Inject("otpblue", FaultKind.Hang, times: 1);
+            using var cancel = new CancellationTokenSource();
+            using (var journal = SendJournal.Create(path, "OtpBlue"))
+            {
+                var run = new BulkSendRun(Service(), new BulkSendOptions { ThrottleLimit = 2, Journal = journal }, "OtpBlue");
+                var rows = Rows(1, 32000000).ToList();
+                Assert.Null(run.Check(rows[0], out var prepared));
+                run.Start(prepared!, cancel.Token);
+                // The request hangs at the provider: the journal already says it may have left.
+                await Task.Delay(300);
+                var inFlight = SendJournal.Read(path, _ => { });
+                Assert.Null(inFlight[1].Receipt);
+                Assert.True(inFlight[1].MayHaveLeft);
+                cancel.Cancel();
+                await run.WhenAllFinish();
+            }
+            var after = SendJournal.Read(path, _ => { });
+            Assert.Equal("unknown", after[1].Receipt!.Status);
+            Assert.Equal("Send.StoppedInFlight", after[1].Receipt!.ErrorId);
+        }
+
+        [Fact]
+        public async Task Stop_at_first_failure_starts_nothing_after_a_failure_came_back()
+        {
+            var run = new BulkSendRun(Service(), new BulkSendOptions { ThrottleLimit = 1, StopAtFirstFailure = true }, "OtpBlue");
+            var rows = Rows(3, 33000000).ToList();
+            rows[0].To = OtpTools.Sandbox.Providers.OtpBlue.OtpBlueScenarios.NoIMessage;
+            Assert.Null(run.Check(rows[0], out var prepared));
+            run.Start(prepared!, CancellationToken.None);
+            await run.WhenAllFinish();
+            Assert.True(run.Halted);
+            Assert.Equal("OtpBlue.NoIMessage", Assert.Single(run.TakeFinished()).Error!.ErrorId);
+        }
+
+        [Fact]
+        public void A_journal_that_exists_is_not_reused_without_resume_and_resume_reads_it()
+        {
+            var path = Path.Combine(_folder, "existing.jsonl");
+            using (var journal = SendJournal.Create(path, "OtpBlue"))
+                journal.Result(new OtpSendResult { Position = 4, Recipient = "+61412345678", Status = "failed" });
+            var error = Assert.Throws<OtpException>(() => SendJournal.Create(path, "OtpBlue"));
+            Assert.Equal("Journal.AlreadyExists", error.ErrorId);
+            using var resumed = SendJournal.Resume(path, "OtpBlue");
+            Assert.False(resumed.Earlier[4].MayHaveLeft);
+            Assert.Equal("+61412345678", resumed.Earlier[4].Recipient);
+        }
+    }
+}
