@@ -13,7 +13,7 @@
     Justification = 'The sandbox test key unlocks nothing elsewhere.')]
 [CmdletBinding()]
 param(
-    [int] $Rows = 400,
+    [int] $Rows = 2000,
     [int] $ThrottleLimit = 16,
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',

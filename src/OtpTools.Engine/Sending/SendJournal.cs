@@ -100,7 +100,7 @@ namespace OtpTools.Engine.Sending
                 writerLock = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
                 try
                 {
-                    stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.WriteThrough);
+                    stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096);
                 }
                 catch
                 {
@@ -144,15 +144,22 @@ namespace OtpTools.Engine.Sending
             }
         }
 
-        /// <summary>Written before the row's request leaves: from here on the row may have reached the provider.</summary>
+        /// <summary>
+        /// Written before the row's request leaves, and on the disk (not only in the OS cache) before this returns: from
+        /// here on the row may have reached the provider, and a power cut cannot make the journal forget it.
+        /// </summary>
         public void Sending(PreparedSend prepared, string provider) =>
-            Write(new JournalEntry { Phase = "sending", At = DateTimeOffset.UtcNow, Position = prepared.Request.Position, Recipient = prepared.Request.To, Provider = provider });
+            Write(new JournalEntry { Phase = "sending", At = DateTimeOffset.UtcNow, Position = prepared.Request.Position, Recipient = prepared.Request.To, Provider = provider }, toDisk: true);
 
-        /// <summary>Written with the row's outcome (including rows that never left: invalid, declined, not sent).</summary>
+        /// <summary>
+        /// Written with the row's outcome (including rows that never left: invalid, declined, not sent). It reaches the
+        /// OS at once, so a killed process keeps it; the next "sending" entry's flush takes it to the disk. A power cut
+        /// before that can only lose an outcome, which leaves the row "in flight", so unknown and never resent.
+        /// </summary>
         public void Result(OtpSendResult receipt) =>
-            Write(new JournalEntry { Phase = "result", At = DateTimeOffset.UtcNow, Position = receipt.Position, Recipient = receipt.Recipient, Provider = receipt.Provider, Receipt = receipt });
+            Write(new JournalEntry { Phase = "result", At = DateTimeOffset.UtcNow, Position = receipt.Position, Recipient = receipt.Recipient, Provider = receipt.Provider, Receipt = receipt }, toDisk: false);
 
-        private void Write(JournalEntry entry)
+        private void Write(JournalEntry entry, bool toDisk = true)
         {
             var line = JsonSerializer.SerializeToUtf8Bytes(entry, JournalJsonContext.Default.JournalEntry);
             lock (_gate)
@@ -161,8 +168,7 @@ namespace OtpTools.Engine.Sending
                 {
                     _stream.Write(line, 0, line.Length);
                     _stream.WriteByte((byte)'\n');
-                    // To the disk, not only the OS cache: the entry must survive a power cut before the request leaves.
-                    _stream.Flush(true);
+                    _stream.Flush(toDisk);
                 }
                 catch (Exception e) when (e is IOException || e is ObjectDisposedException)
                 {
@@ -234,6 +240,14 @@ namespace OtpTools.Engine.Sending
         {
             lock (_gate)
             {
+                try
+                {
+                    if (_stream.CanWrite) _stream.Flush(true);
+                }
+                catch (IOException)
+                {
+                    // The outcomes already reached the OS; nothing more can be done here.
+                }
                 _stream.Dispose();
                 _lock.Dispose();
             }
