@@ -276,6 +276,18 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_name_that_does_not_resolve_is_failed_not_unknown()
+        {
+            using var config = new ConfigScope();
+            config.Set("OTPTOOLS_OTPBLUE_BASEURI", "https://otpblue.invalid/");
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key -MaxRetry 0", ModuleFixture.OtpBlueKey());
+            var receipt = Assert.Single(run.Objects<OtpSendResult>());
+            Assert.Equal("failed", receipt.Status);
+            Assert.Equal("Http.ConnectionFailed", receipt.ErrorId);
+            Assert.Contains("Nothing was sent", receipt.ErrorMessage);
+        }
+
+        [Fact]
         public void An_unknown_row_never_recommends_trying_again()
         {
             var run = _m.Run("Send-OtpCode -Provider Otpiq -To $to -Code 1 -ApiKey $key",
