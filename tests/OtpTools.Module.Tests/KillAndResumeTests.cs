@@ -53,7 +53,7 @@ namespace OtpTools.Module.Tests
             try
             {
                 // 1. Ctrl+C: pwsh takes SIGINT as Ctrl+C only in a terminal, so it runs in a tmux pane of its own.
-                var interrupted = RunInTerminalAndInterrupt(Script(csv, journal, resume: false), TimeSpan.FromMilliseconds(random.Next(1500, 3500)));
+                var (interrupted, _) = RunInTerminalAndInterrupt(Script(csv, journal, resume: false), TimeSpan.FromMilliseconds(random.Next(1500, 3500)));
                 Assert.True(interrupted < TimeSpan.FromSeconds(5), $"pwsh took {interrupted} to end after Ctrl+C");
                 var afterInterrupt = Journaled(journal);
                 Assert.InRange(afterInterrupt.Count, 1, Rows - 1);
@@ -104,26 +104,55 @@ namespace OtpTools.Module.Tests
             return run.Objects<OtpSendResult>().ToList();
         }
 
-        /// <summary>Runs pwsh in a private tmux server, sends SIGINT after <paramref name="after"/>; returns how long it took to end.</summary>
-        private TimeSpan RunInTerminalAndInterrupt(string script, TimeSpan after)
+        /// <summary>
+        /// Runs pwsh in a window of a private tmux server, sends SIGINT after <paramref name="after"/>; returns how long
+        /// it took to end, and what the terminal showed.
+        /// </summary>
+        private (TimeSpan Took, string Screen) RunInTerminalAndInterrupt(string script, TimeSpan after)
         {
             var socket = "otptools-test-" + Guid.NewGuid().ToString("N");
             var start = Pwsh(script);
             var command = "exec dotnet " + string.Join(" ", start.ArgumentList.Select(Quote));
-            Tmux(start, socket, "new-session", "-d", "-x", "200", "-y", "50", command);
+            Tmux(start, socket, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "sleep 600");
             try
             {
-                var pid = int.Parse(Tmux(start, socket, "display-message", "-p", "#{pane_pid}").Trim());
-                using var pwsh = Process.GetProcessById(pid);
+                // The window stays after pwsh ends, so its last words can be read.
+                Tmux(start, socket, "set-option", "-g", "remain-on-exit", "on");
+                var created = Tmux(start, socket, "new-window", "-d", "-P", "-F", "#{pane_pid} #{window_id}", command).Trim().Split(' ');
+                using var pwsh = Process.GetProcessById(int.Parse(created[0]));
                 Thread.Sleep(after);
-                using (var kill = Process.Start("kill", new[] { "-INT", pid.ToString() })!) kill.WaitForExit();
+                using (var kill = Process.Start("kill", new[] { "-INT", created[0] })!) kill.WaitForExit();
                 var clock = Stopwatch.StartNew();
                 Assert.True(pwsh.WaitForExit(30_000), "pwsh did not end after Ctrl+C");
-                return clock.Elapsed;
+                var took = clock.Elapsed;
+                return (took, Tmux(start, socket, "capture-pane", "-p", "-J", "-S", "-", "-t", created[1]));
             }
             finally
             {
                 Tmux(start, socket, "kill-server");
+            }
+        }
+
+        [Fact]
+        public void Ctrl_C_without_a_journal_warns_which_rows_were_in_flight()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            var folder = Path.Combine(Hermetic.Root, "warn-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            var csv = Path.Combine(folder, "numbers.csv");
+            File.WriteAllLines(csv, new[] { "Phone" }.Concat(Enumerable.Range(new Random().Next(1000, 8000) * 10000, 200).Select(i => "+614" + i.ToString("D8"))));
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(400));
+            try
+            {
+                var (took, screen) = RunInTerminalAndInterrupt(
+                    $"Import-Module '{Paths.Manifest}'; Import-Csv '{csv}' | Send-OtpCode -Provider OtpBlue -Code 1 -ThrottleLimit 4 | Out-Null",
+                    TimeSpan.FromSeconds(4));
+                Assert.True(took < TimeSpan.FromSeconds(5), $"pwsh took {took} to end after Ctrl+C");
+                Assert.Matches(@"WARNING: Send-OtpCode stopped with row\(s\) \d+(, \d+)* in flight: their codes may have been delivered", screen);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
             }
         }
 
