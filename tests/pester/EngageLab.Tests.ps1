@@ -48,7 +48,10 @@ Describe 'Send-OtpCode -Provider EngageLab' {
         $failures[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
     }
 
-    It '-WhatIf sends nothing' {
-        Send-OtpCode -Provider EngageLab -Credential $cred -To pester-bob@example.com -TemplateId otp-email -WhatIf | Should -BeNullOrEmpty
+    It '-WhatIf sends nothing and says so in the receipt' {
+        $receipt = Send-OtpCode -Provider EngageLab -Credential $cred -To pester-bob@example.com -TemplateId otp-email -WhatIf
+        $receipt.Status | Should -Be 'whatif'
+        $receipt.Success | Should -BeFalse
+        $receipt.MessageId | Should -BeNullOrEmpty
     }
 }

@@ -61,8 +61,11 @@ Describe 'Send-OtpCode -Provider OtpBlue' {
         { Send-OtpCode -Provider OtpBlue -To 'not a number' -Code 1234 -ApiKey $key -ErrorAction Stop } | Should -Throw
     }
 
-    It '-WhatIf sends nothing' {
-        Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key -WhatIf | Should -BeNullOrEmpty
+    It '-WhatIf sends nothing and says so in the receipt' {
+        $receipt = Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key -WhatIf
+        $receipt.Status | Should -Be 'whatif'
+        $receipt.Success | Should -BeFalse
+        $receipt.MessageId | Should -BeNullOrEmpty
     }
 
     It 'returns typed results a script can name' {

@@ -44,7 +44,10 @@ Describe 'Send-OtpCode -Provider Otpiq' {
         $null = Assert-CsvRoundTrip -InputObject $results -Type ([OtpTools.OtpSendResult]) -Path (Join-Path $TestDrive 'mixed.csv')
     }
 
-    It '-WhatIf sends nothing' {
-        Send-OtpCode -Provider Otpiq -To 9647501234513 -Code 1 -ApiKey $key -WhatIf | Should -BeNullOrEmpty
+    It '-WhatIf sends nothing and says so in the receipt' {
+        $receipt = Send-OtpCode -Provider Otpiq -To 9647501234513 -Code 1 -ApiKey $key -WhatIf
+        $receipt.Status | Should -Be 'whatif'
+        $receipt.Success | Should -BeFalse
+        $receipt.MessageId | Should -BeNullOrEmpty
     }
 }
