@@ -13,6 +13,8 @@ namespace OtpTools.Engine
         public OtpConnection(ResolvedProvider provider, OtpCredential credential, HttpClient http, IOtpTrace? trace = null,
             OtpCallOptions? options = null)
         {
+            // Checked before any call: the credential is written into a header as is.
+            credential.EnsureHeaderSafe();
             Provider = provider;
             Credential = credential;
             Http = http;

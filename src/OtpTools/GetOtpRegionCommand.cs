@@ -16,16 +16,32 @@ namespace OtpTools
         [SupportsWildcards]
         public string[]? Code { get; set; }
 
+        private WildcardPattern Pattern(string code)
+        {
+            var pattern = WildcardPattern.Get(code.Trim(), WildcardOptions.IgnoreCase);
+            try
+            {
+                pattern.IsMatch(string.Empty);
+            }
+            catch (WildcardPatternException e)
+            {
+                ThrowOtpError(new OtpException("Validation.InvalidWildcard", OtpErrorCategory.InvalidArgument,
+                    $"-Code '{Engine.Http.TerminalText.Safe(code)}' is not a valid wildcard pattern ({e.Message}). Escape a literal [ or ] with a backtick.")
+                { ParameterName = "Code", TargetValue = code }, code);
+            }
+            return pattern;
+        }
+
         protected override void ProcessRecord()
         {
+            // A pattern that cannot be read is an input error, found before any HTTP call.
+            var patterns = (Code ?? new string[0]).Where(c => c != null).Select(Pattern).ToList();
             Connect<IOtpRegionReader>(out var reader);
-            var patterns = (Code ?? new string[0]).Where(c => c != null)
-                .Select(c => WildcardPattern.Get(c.Trim(), WildcardOptions.IgnoreCase)).ToList();
             try
             {
                 foreach (var region in Call(reader.GetRegionsAsync))
                 {
-                    if (patterns.Count == 0 || patterns.Any(p => p.IsMatch(region.Code ?? string.Empty))) WriteObject(region);
+                    if (patterns.Count == 0 || patterns.Any(p => p.IsMatch(region.Code ?? string.Empty))) WriteProviderObject(region);
                 }
             }
             catch (OtpException error)

@@ -27,7 +27,7 @@ namespace OtpTools
                 try
                 {
                     var rows = SendJournal.Read(fullPath, WriteWarning);
-                    foreach (var row in rows.Values.OrderBy(r => r.Position)) WriteObject(row.ToReceipt());
+                    foreach (var row in rows.Values.OrderBy(r => r.Position)) WriteObject(OtpTools.Engine.Http.TerminalText.Clean(row.ToReceipt()));
                 }
                 catch (OtpException error)
                 {

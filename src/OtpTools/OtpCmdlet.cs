@@ -160,11 +160,14 @@ namespace OtpTools
         {
             while (_traceLines.TryDequeue(out var line))
             {
-                var text = _credential?.Redact(line.Text) ?? line.Text;
+                var text = TerminalText.Safe(_credential?.Redact(line.Text) ?? line.Text);
                 if (line.IsDebug) WriteDebug(text);
                 else WriteVerbose(text);
             }
         }
+
+        /// <summary>Writes an object made of provider text, with that text made safe for a terminal.</summary>
+        protected void WriteProviderObject(object item) => WriteObject(TerminalText.Clean(item));
 
         protected ErrorRecord ToErrorRecord(OtpException error, object? input) =>
             OtpErrors.ToRecord(error, input, _credential == null ? null : new Func<string, string>(_credential.Redact));
@@ -206,7 +209,7 @@ namespace OtpTools
                     totalPending = false;
                 }
                 if (page == null) return;
-                foreach (var row in page) WriteObject(row);
+                foreach (var row in page) WriteProviderObject(row!);
             }
         }
 

@@ -10,7 +10,7 @@ namespace OtpTools
         public static ErrorRecord ToRecord(OtpException error, object? input, Func<string, string>? redact = null)
         {
             var category = Enum.TryParse<ErrorCategory>(error.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
-            var message = redact?.Invoke(error.Message) ?? error.Message;
+            var message = OtpTools.Engine.Http.TerminalText.Safe(redact?.Invoke(error.Message) ?? error.Message);
             var record = new ErrorRecord(new OtpToolsException(message, error), error.ErrorId, category, error.TargetValue ?? input)
             {
                 ErrorDetails = new ErrorDetails(message),

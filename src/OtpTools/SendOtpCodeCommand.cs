@@ -330,7 +330,7 @@ namespace OtpTools
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>
         private void Emit(SendOutcome outcome)
         {
-            WriteObject(outcome.Result);
+            WriteProviderObject(outcome.Result);
             if (outcome.Error == null || outcome.Quiet) return;
             if (_stopAtFirstFailure)
             {
@@ -338,7 +338,7 @@ namespace OtpTools
                 // (their errors are in their receipts), then the error ends the run.
                 WaitFor(_run!.WhenAllFinish());
                 FlushTrace();
-                foreach (var other in _run.TakeFinished()) WriteObject(other.Result);
+                foreach (var other in _run.TakeFinished()) WriteProviderObject(other.Result);
             }
             WriteOtpError(outcome.Error, outcome.Result.Recipient);
         }

@@ -158,10 +158,10 @@ namespace OtpTools.Module.Tests
             const string labTo = Lab + " -To +13232109130";
             foreach (var (name, value, id) in new[]
                      {
-                         ("empty", "", "Validation.CodeRequired"), ("whitespace", "   ", "Validation.CodeRequired"), ("tab and newline", "\t\r\n", "Validation.CodeRequired"),
+                         ("empty", "", "Validation.CodeRequired"), ("whitespace", "   ", "Validation.CodeRequired"), ("tab and newline", "\t\r\n", "Validation.InvalidCharacters"),
                          ("11 digits", "12345678901", "Validation.CodeTooLong"), ("1000 characters", new string('9', 1000), "Validation.CodeTooLong"),
                          ("SQL injection", "1'; DROP TABLE otp;--", "Validation.CodeTooLong"), ("PowerShell subexpression", "$(Get-Content /etc/passwd)", "Validation.CodeTooLong"),
-                         ("JSON", "{\"code\":\"1\"}12345", "Validation.CodeTooLong"), ("header injection", "1\r\nX-Injected: 1", "Validation.CodeTooLong"),
+                         ("JSON", "{\"code\":\"1\"}12345", "Validation.CodeTooLong"), ("header injection", "1\r\nX-Injected: 1", "Validation.InvalidCharacters"),
                      })
                 Add($"Send OtpBlue: -Code {name}", blueTo + " -Code $v", value, id, ErrorCategory.InvalidArgument, 1);
             Add("Send OtpBlue: -Code null", blueTo + " -Code $null", null, "Validation.CodeRequired", ErrorCategory.InvalidArgument, 1);
@@ -177,17 +177,20 @@ namespace OtpTools.Module.Tests
                      })
                 Add($"Send Otpiq: -Code {name}", iqTo + " -Code $v", value, id, ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: no -Code", iqTo, null, "Validation.CodeRequired", ErrorCategory.InvalidArgument, 1);
-            foreach (var (name, value) in new[] { ("17 characters", "ABCDEFGHIJKLMNOPQ"), ("SQL injection", "Robert'); DROP TABLE--"), ("header injection", "Contoso\r\nX-Injected: yes") })
+            foreach (var (name, value) in new[] { ("17 characters", "ABCDEFGHIJKLMNOPQ"), ("SQL injection", "Robert'); DROP TABLE--") })
                 Add($"Send OtpBlue: -Sender {name}", blueTo + " -Code 1 -Sender $v", value, "Validation.SenderTooLong", ErrorCategory.InvalidArgument, 1);
+            Add("Send OtpBlue: -Sender header injection", blueTo + " -Code 1 -Sender $v", "Contoso\r\nX-Injected: yes", "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[] { ("12 characters", "ABCDEFGHIJKL"), ("shell injection", "$(rm -rf /)x") })
                 Add($"Send Otpiq: -Sender {name}", iqTo + " -Code 1 -Sender $v", value, "Validation.SenderTooLong", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[]
                      {
                          ("ISO Korean ko", "ko"), ("ISO Indonesian id", "id"), ("Thai th", "th"), ("Norwegian nb", "nb"), ("a word", "english"),
-                         ("a culture name", "en-US"), ("whitespace", " "), ("trailing newline", "en\r\n"), ("path traversal", "../en"),
-                         ("SQL injection", "en' OR '1'='1"), ("zero-width space", "en\u200B"), ("Cyrillic lookalike", "еn"),
+                         ("a culture name", "en-US"), ("whitespace", " "), ("path traversal", "../en"),
+                         ("SQL injection", "en' OR '1'='1"), ("Cyrillic lookalike", "еn"),
                      })
                 Add($"Send OtpBlue: -Language {name}", blueTo + " -Code 1 -Language $v", value, "Validation.LanguageNotSupported", ErrorCategory.InvalidArgument, 1);
+            foreach (var (name, value) in new[] { ("trailing newline", "en\r\n"), ("zero-width space", "en\u200B") })
+                Add($"Send OtpBlue: -Language {name}", blueTo + " -Code 1 -Language $v", value, "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: -Language (OTPIQ has none)", iqTo + " -Code 1 -Language ar", null, "Validation.UnsupportedParameter", ErrorCategory.InvalidArgument, 1);
 
             // ---- Send-OtpCode: provider-specific options ----
@@ -199,7 +202,7 @@ namespace OtpTools.Module.Tests
                 Add($"Send OtpBlue: -StatusCallback {name}", blueTo + " -Code 1 -StatusCallback $v", value, "Validation.InvalidStatusCallback", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[] { ("CR LF", "Bearer x\r\nX-Injected: 1"), ("LF", "Bearer x\nSet-Cookie: a=b"), ("NUL", "Bearer x\0") })
                 Add($"Send OtpBlue: -StatusCallbackHeader with {name} (header injection)", blueTo + " -Code 1 -StatusCallback https://h.example.com/otp -StatusCallbackHeader $v", value,
-                    "Validation.InvalidStatusCallbackHeader", ErrorCategory.InvalidArgument, 1);
+                    "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             Add("Send OtpBlue: -StatusCallbackHeader without -StatusCallback", blueTo + " -Code 1 -StatusCallbackHeader 'Bearer x'", null,
                 "Validation.StatusCallbackHeaderWithoutUrl", ErrorCategory.InvalidArgument, 1);
             foreach (var option in new[] { "-Channel sms", "-WhatsappAccountId 1", "-WhatsappPhoneId 1", "-TemplateName t", "-WebhookUrl https://h.example.com",
@@ -221,9 +224,11 @@ namespace OtpTools.Module.Tests
                          ("scheme only", "https://"), ("javascript", "javascript:alert(1)"),
                      })
                 Add($"Send Otpiq: -WebhookUrl {name}", iqTo + " -Code 1 -WebhookUrl $v", value, "Validation.InvalidWebhookUrl", ErrorCategory.InvalidArgument, 1);
-            foreach (var (name, value) in new[] { ("unknown", "some"), ("empty", ""), ("plural", "finals"), ("injection", "all\r\nX: 1") })
+            foreach (var (name, value) in new[] { ("unknown", "some"), ("empty", ""), ("plural", "finals") })
                 Add($"Send Otpiq: -DeliveryReportType {name}", iqTo + " -Code 1 -WebhookUrl https://hooks.example.com/otp -DeliveryReportType $v", value,
                     "Validation.DeliveryReportTypeNotSupported", ErrorCategory.InvalidArgument, 1);
+            Add("Send Otpiq: -DeliveryReportType injection", iqTo + " -Code 1 -WebhookUrl https://hooks.example.com/otp -DeliveryReportType $v", "all\r\nX: 1",
+                "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: -DeliveryReportType without -WebhookUrl", iqTo + " -Code 1 -DeliveryReportType all", null,
                 "Validation.DeliveryReportWithoutWebhookUrl", ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: -WebhookSecret without -WebhookUrl", iqTo + " -Code 1 -WebhookSecret s3cr3t", null,

@@ -44,14 +44,68 @@ namespace OtpTools.Engine.Credentials
 
         internal string RevealSecret() => _secret == null ? string.Empty : Reveal(_secret);
 
-        /// <summary>Last line of defence before text is written anywhere: masks the secret's clear-text forms.</summary>
+        private string[]? _forms;
+
+        /// <summary>
+        /// Every form the secret takes on the wire or in an echo of it: as is, JSON-escaped (both the strict and the
+        /// relaxed encoder), URL-escaped, Base64 alone and as HTTP Basic's key:secret pair. Longest first, so a form
+        /// that contains another is masked whole.
+        /// </summary>
+        private string[] Forms() => _forms ??= ComputeForms();
+
+        private string[] ComputeForms()
+        {
+            var forms = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+            var key = RevealKey();
+            var secret = RevealSecret();
+            foreach (var value in new[] { key, secret })
+            {
+                if (value.Length < 4) continue;
+                forms.Add(value);
+                forms.Add(System.Text.Json.JsonEncodedText.Encode(value).ToString());
+                forms.Add(System.Text.Json.JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
+                forms.Add(Uri.EscapeDataString(value));
+                forms.Add(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)));
+            }
+            if (secret.Length > 0)
+                forms.Add(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key + ":" + secret)));
+            var ordered = new string[forms.Count];
+            forms.CopyTo(ordered);
+            Array.Sort(ordered, (a, b) => b.Length.CompareTo(a.Length));
+            return ordered;
+        }
+
+        /// <summary>
+        /// The one redaction step every outward string passes (answers, messages, trace lines, receipts, journal):
+        /// masks each form of the secret. Run it before cutting text short, so no half of a key survives.
+        /// </summary>
         public string Redact(string text)
         {
-            foreach (var secret in new[] { RevealKey(), RevealSecret() })
+            if (string.IsNullOrEmpty(text)) return text;
+            foreach (var form in Forms())
             {
-                if (secret.Length >= 4) text = text.Replace(secret, "***");
+                if (text.IndexOf(form, StringComparison.Ordinal) >= 0) text = text.Replace(form, "***");
             }
             return text;
+        }
+
+        /// <summary>
+        /// A secret becomes an HTTP header: a line break or other control character in it would inject headers. The
+        /// error names where the credential came from, never its value.
+        /// </summary>
+        public void EnsureHeaderSafe()
+        {
+            foreach (var (value, part) in new[] { (RevealKey(), "key"), (RevealSecret(), "secret") })
+            {
+                for (var i = 0; i < value.Length; i++)
+                {
+                    if (char.IsControl(value[i]) || value[i] == '\u2028' || value[i] == '\u2029')
+                        throw new OtpException("Credential.InvalidCharacters", OtpErrorCategory.InvalidData,
+                            $"The credential's {part} from {Source} contains a line break or another control character (at position {i + 1}), " +
+                            "which an HTTP header cannot hold; nothing was sent. Copy the key again without the line break.")
+                        { ParameterName = Source };
+                }
+            }
         }
 
         public override string ToString() => $"OtpCredential(from {Source})";

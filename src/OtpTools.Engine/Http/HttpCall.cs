@@ -51,7 +51,8 @@ namespace OtpTools.Engine.Http
             {
                 var header = Headers.RetryAfter;
                 if (header?.Delta is TimeSpan delta) return delta;
-                if (header?.Date is DateTimeOffset date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
+                // A date already past (a skewed clock, a hostile server) says nothing: the normal backoff applies.
+                if (header?.Date is DateTimeOffset date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : (TimeSpan?)null;
                 return null;
             }
         }
@@ -63,6 +64,11 @@ namespace OtpTools.Engine.Http
     /// </summary>
     public static class HttpCall
     {
+        /// <summary>The most a send's answer may hold once decoded (the documented answers are a few hundred bytes).</summary>
+        public const int SendAnswerLimit = 1 << 20;
+        /// <summary>The most a read's answer (a history or sender page of up to 1,000 rows) may hold once decoded.</summary>
+        public const int PageAnswerLimit = 32 << 20;
+
         public static HttpRequestMessage Json(HttpMethod method, Uri uri, string json) =>
             new HttpRequestMessage(method, uri) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
@@ -89,9 +95,22 @@ namespace OtpTools.Engine.Http
                 response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                     .ConfigureAwait(false);
                 string body;
-                // ReadAsStringAsync has no token on netstandard2.0: disposing the response ends a stalled read.
+                // Disposing the response ends a stalled read (not every stream honours the token on netstandard2.0).
                 using (timeout.Token.Register(() => response.Dispose()))
-                    body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                    body = response.Content == null ? string.Empty
+                        : await ReadCappedAsync(response.Content, isGet ? PageAnswerLimit : SendAnswerLimit, timeout.Token).ConfigureAwait(false);
+                if (body == null)
+                {
+                    var limit = isGet ? PageAnswerLimit : SendAnswerLimit;
+                    if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {(int)response.StatusCode}, answer over {limit} bytes: not read");
+                    throw new OtpException("Http.AnswerTooLarge", OtpErrorCategory.InvalidResult,
+                        $"{provider}: the answer from {Url()} is larger than {limit / (1 << 20)} MiB once decoded; reading stopped there." +
+                        (isGet ? "" : " The code may have been delivered; it was not resent."))
+                    { Provider = provider, HttpStatus = (int)response.StatusCode, MayHaveBeenDelivered = !isGet };
+                }
+                // The one point where provider text enters: an answer that echoes the credential (some APIs echo the
+                // Authorization header) loses it here, before any message, field or trace line is made from it.
+                body = connection.Credential.Redact(body);
                 var status = (int)response.StatusCode;
                 if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
                 if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(body)}");
@@ -142,6 +161,38 @@ namespace OtpTools.Engine.Http
             }
         }
 
+        /// <summary>
+        /// Reads an answer as a stream, decoded (gzip/deflate), stopping past <paramref name="limit"/> bytes: null then.
+        /// A decompression bomb or an endless body ends in bounded memory and time.
+        /// </summary>
+        private static async Task<string?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+        {
+            if (content.Headers.ContentLength is long declared && declared > limit && content.Headers.ContentEncoding.Count == 0) return null;
+            using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new System.IO.MemoryStream();
+            var chunk = new byte[16 * 1024];
+            while (true)
+            {
+                var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+            return new UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        private static bool IsJson(string body)
+        {
+            try
+            {
+                using (JsonDocument.Parse(body)) return true;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
         private enum ConnectFailure { None, Connect, Tls }
 
         /// <summary>
@@ -189,7 +240,14 @@ namespace OtpTools.Engine.Http
                     (wait == null ? "." : $"; it asks to retry after {wait.Value.TotalSeconds:0} s."))
                 { Provider = provider, HttpStatus = answer.Status, RetryAfter = wait, SafeToRetry = true };
             }
-            var snippet = answer.Body.Length > 120 ? answer.Body.Substring(0, 120) + "..." : answer.Body;
+            // The body was redacted when it was read, so cutting it here cannot leave half a key.
+            var snippet = TerminalText.Safe(answer.Body.Length > 120 ? answer.Body.Substring(0, 120) + "..." : answer.Body);
+            if (answer.IsSuccess && IsJson(answer.Body))
+                return new OtpException("Http.IncompleteAnswer", OtpErrorCategory.InvalidResult,
+                    $"{provider} answered HTTP {answer.Status} without the fields its documentation marks as returned on success " +
+                    $"(such as the message id): {Redaction.Body(snippet)}" +
+                    (isGet ? "" : " The request was accepted, but the answer cannot be read: the code may have been delivered; it was not resent."))
+                { Provider = provider, HttpStatus = answer.Status, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
             var serverError = answer.Status >= 500;
             return new OtpException(serverError ? "Http.ServerError" : "Http.UnexpectedResponse", OtpErrorCategory.InvalidResult,
                 $"{provider} answered HTTP {answer.Status} with a body that is not the documented JSON: {Redaction.Body(snippet)}" +

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,22 +6,23 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OtpTools.Engine.Http
 {
     /// <summary>
-    /// One HttpClient per provider registration, from IHttpClientFactory, so connections are pooled and reused and
-    /// handlers are recycled for DNS changes. The system proxy and HTTPS_PROXY/NO_PROXY apply (HttpClient's default).
+    /// HttpClients from one long-lived IHttpClientFactory: a new client for each run (cheap: the factory pools the
+    /// handlers and their connections), handlers recycled after <see cref="HandlerLifetime"/> so DNS changes are seen
+    /// in a long session. Never a client cached for the life of the process. The system proxy and
+    /// HTTPS_PROXY/NO_PROXY apply (HttpClient's default).
     /// </summary>
     public static class OtpHttpClients
     {
+        public static readonly TimeSpan HandlerLifetime = TimeSpan.FromMinutes(2);
         private static readonly Lazy<IHttpClientFactory> Factory = new Lazy<IHttpClientFactory>(CreateFactory);
-        private static readonly ConcurrentDictionary<string, HttpClient> Clients = new ConcurrentDictionary<string, HttpClient>();
 
-        public static HttpClient For(ResolvedProvider provider) =>
-            Clients.GetOrAdd(provider.Name + "|" + provider.BaseUri.AbsoluteUri, key =>
-            {
-                var client = Factory.Value.CreateClient(key);
-                // Per-call timeouts are set with cancellation tokens, so the client itself never gives up first.
-                client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-                return client;
-            });
+        public static HttpClient For(ResolvedProvider provider)
+        {
+            var client = Factory.Value.CreateClient(provider.Name + "|" + provider.BaseUri.AbsoluteUri);
+            // Per-call timeouts are set with cancellation tokens, so the client itself never gives up first.
+            client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            return client;
+        }
 
         private static IHttpClientFactory CreateFactory()
         {
@@ -31,6 +31,7 @@ namespace OtpTools.Engine.Http
             services.ConfigureHttpClientDefaults(builder => builder
                 // Nothing listens to the factory's logging handlers; our own trace lines are redacted and per call.
                 .RemoveAllLoggers()
+                .SetHandlerLifetime(HandlerLifetime)
                 .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
                 {
                     AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,

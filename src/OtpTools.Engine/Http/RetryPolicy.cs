@@ -30,7 +30,8 @@ namespace OtpTools.Engine.Http
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = options.BaseDelay,
-                    DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as OtpException)?.RetryAfter),
+                    // Retry-After wins only when it is a real wait; zero or less falls back to the backoff (no hot loop).
+                    DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as OtpException)?.RetryAfter is TimeSpan wait && wait > TimeSpan.Zero ? wait : (TimeSpan?)null),
                     OnRetry = args =>
                     {
                         var error = args.Outcome.Exception as OtpException;

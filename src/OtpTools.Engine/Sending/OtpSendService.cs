@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
+using OtpTools.Engine.Validation;
 
 namespace OtpTools.Engine.Sending
 {
@@ -31,7 +32,21 @@ namespace OtpTools.Engine.Sending
                         $" ({_connection.Provider.Type.Name} takes: {Describe(_sender.SendOptions)}).")
                     { ParameterName = option.Key, TargetValue = SecretOptions.Contains(option.Key) ? "***" : option.Value is string ? option.Value : option.Key };
             }
+            CheckPlainText(request);
             return _sender.Prepare(request);
+        }
+
+        /// <summary>Every free-text value of a row, before the provider's own rules (the recipient has its own checks).</summary>
+        private static void CheckPlainText(OtpSendRequest request)
+        {
+            InputRules.PlainText(request.Code, nameof(request.Code));
+            InputRules.PlainText(request.Sender, nameof(request.Sender));
+            InputRules.PlainText(request.Language, nameof(request.Language));
+            foreach (var option in request.GivenOptions())
+            {
+                if (option.Value is string text) InputRules.PlainText(text, option.Key, SecretOptions.Contains(option.Key));
+            }
+            InputRules.TemplateValues(request.TemplateParameter, nameof(request.TemplateParameter));
         }
 
         public async System.Threading.Tasks.Task<SendOutcome> SendAsync(PreparedSend prepared, System.Threading.CancellationToken cancellationToken)

@@ -45,6 +45,49 @@ namespace OtpTools.Engine.Validation
             throw Invalid(errorId, parameter, value, message);
         }
 
+        /// <summary>
+        /// Free text that goes to the provider (a code, a sender, a template, a URL, a header value): control, bidi
+        /// and zero-width characters and lone surrogates are refused, since they can inject headers, corrupt a message
+        /// or disguise it. A secret's value is never echoed.
+        /// </summary>
+        public static void PlainText(string? value, string parameter, bool secret = false)
+        {
+            if (value == null) return;
+            var safe = Http.TerminalText.Safe(value);
+            if (ReferenceEquals(safe, value)) return;
+            var at = 0;
+            while (at < value.Length && value[at] == safe[at]) at++;
+            var character = $"U+{(int)value[at]:X4}";
+            throw Invalid("Validation.InvalidCharacters", parameter, secret ? "***" : value,
+                $"-{parameter} {(secret ? "" : $"'{safe}' ")}contains {character} at position {at + 1}: control, bidirectional and " +
+                "zero-width characters and lone surrogates cannot be sent. Remove it (a value copied from a document or a web page often carries one).");
+        }
+
+        /// <summary>Template variables: names and values as plain text; values must be a string, a number or a boolean.</summary>
+        public static void TemplateValues(System.Collections.IDictionary? values, string parameter)
+        {
+            if (values == null) return;
+            foreach (System.Collections.DictionaryEntry entry in values)
+            {
+                PlainText(entry.Key as string ?? entry.Key?.ToString(), parameter + " name");
+                switch (entry.Value)
+                {
+                    case null:
+                    case bool _:
+                    case byte _: case sbyte _: case short _: case ushort _: case int _: case uint _: case long _: case ulong _:
+                    case float _: case double _: case decimal _:
+                        break;
+                    case string text:
+                        PlainText(text, $"{parameter} '{entry.Key}'");
+                        break;
+                    default:
+                        throw Invalid("Validation.InvalidTemplateParameter", parameter, entry.Key,
+                            $"-{parameter} '{entry.Key}' is a {entry.Value.GetType().Name}; a template variable takes a string, a number or a boolean " +
+                            "(nested tables, arrays, script blocks and byte arrays would be sent as their type name).");
+                }
+            }
+        }
+
         /// <summary>A callback URL: absolute, and https unless it points at this machine.</summary>
         public static Uri WebUrl(string value, string parameter, string errorId, string provider, bool httpsOnly)
         {

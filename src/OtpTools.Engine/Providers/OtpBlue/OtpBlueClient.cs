@@ -57,10 +57,8 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
             if (request.StatusCallback != null)
                 InputRules.WebUrl(request.StatusCallback, "StatusCallback", "Validation.InvalidStatusCallback", Provider, httpsOnly: false);
-            // OTP Blue writes this value into an HTTP header of its webhook call: a line break would inject headers.
-            if (request.StatusCallbackHeader != null && request.StatusCallbackHeader.Any(char.IsControl))
-                throw InputRules.Invalid("Validation.InvalidStatusCallbackHeader", "StatusCallbackHeader", "***",
-                    "-StatusCallbackHeader contains a line break or another control character, which an HTTP header value cannot hold.");
+            // A line break in -StatusCallbackHeader (which OTP Blue writes into its webhook's header) is refused by
+            // OtpSendService's plain-text check, with every other free-text value.
             if (request.StatusCallbackHeader != null && request.StatusCallback == null)
                 throw InputRules.Invalid("Validation.StatusCallbackHeaderWithoutUrl", "StatusCallbackHeader", "***",
                     "-StatusCallbackHeader is sent with the status webhook; give -StatusCallback as well.");
@@ -85,7 +83,8 @@ namespace OtpTools.Engine.Providers.OtpBlue
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
             var parsed = Parse(answer, OtpBlueJsonContext.Default.OtpBlueSendAnswer);
-            if (answer.IsSuccess && parsed.Success != false)
+            // The document marks message_id as returned on success: a 200 without it cannot be read as a delivery.
+            if (answer.IsSuccess && parsed.Success != false && !string.IsNullOrEmpty(parsed.MessageId))
             {
                 return new OtpSendResult
                 {
@@ -97,7 +96,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
                     Channel = "imessage",
                 };
             }
-            if (parsed.Code == null) throw HttpCall.Unexpected(Provider, answer);
+            if (parsed.Code == null || answer.IsSuccess) throw HttpCall.Unexpected(Provider, answer);
             var error = OtpBlueErrors.ToException(parsed.Code.Value, parsed.Message, answer.Status);
             // OTP Blue bills nothing for failed messages and has not delivered: the answer itself says so.
             error.MayHaveBeenDelivered = false;
