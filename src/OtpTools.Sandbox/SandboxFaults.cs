@@ -29,6 +29,28 @@ namespace OtpTools.Sandbox
         HtmlErrorPage,
         /// <summary>Processed, then the body is cut off mid-way.</summary>
         TruncatedBody,
+        /// <summary>Not processed: a 400 whose message echoes the request's Authorization header, as is and JSON-escaped.</summary>
+        EchoCredential,
+        /// <summary>Processed, then a gzip body of a few hundred KiB that inflates to 512 MiB.</summary>
+        DecompressionBomb,
+        /// <summary>Processed, then a body that never ends (until the client goes away).</summary>
+        EndlessBody,
+        /// <summary>Processed, then a success whose text fields carry ESC/OSC sequences, BEL, NUL and bidi overrides.</summary>
+        EscapeSequences,
+        /// <summary>Processed, then 200 with <c>{}</c>: no field the documents mark as returned on success.</summary>
+        EmptySuccess,
+    }
+
+    /// <summary>Listings that would page forever, for the paging guards' tests.</summary>
+    public enum PagingFault
+    {
+        None,
+        /// <summary>The next page is the page just read (GetOTP: next link; OTP Blue: the page number is ignored).</summary>
+        RepeatPage,
+        /// <summary>A new page each time, with the same rows (GetOTP: fresh tokens).</summary>
+        SameRows,
+        /// <summary>OTP Blue: num_pages and count keep growing with every page asked for.</summary>
+        GrowingTotal,
     }
 
     /// <summary>Fault injection, set per test: latency, and a fault on every Nth request of a prefix.</summary>
@@ -42,6 +64,18 @@ namespace OtpTools.Sandbox
             public int Seen;
             public string RetryAfter = "1";
         }
+
+        /// <summary>512 MiB of JSON whitespace, gzipped once (a few hundred KiB on the wire).</summary>
+        private static readonly Lazy<byte[]> Bomb = new Lazy<byte[]>(() =>
+        {
+            using var packed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            {
+                var block = Encoding.ASCII.GetBytes(new string(' ', 1 << 20));
+                for (var i = 0; i < 512; i++) gzip.Write(block, 0, block.Length);
+            }
+            return packed.ToArray();
+        });
 
         private readonly ConcurrentDictionary<string, Rule> _rules = new ConcurrentDictionary<string, Rule>();
         private readonly ConcurrentDictionary<string, TimeSpan> _latency = new ConcurrentDictionary<string, TimeSpan>();
@@ -99,6 +133,20 @@ namespace OtpTools.Sandbox
                 case FaultKind.Hang:
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }).ConfigureAwait(false);
                     return;
+                case FaultKind.EchoCredential:
+                    var echoed = context.Request.Headers.Authorization.ToString() + context.Request.Headers["X-OTP-Key"].ToString();
+                    response.StatusCode = 400;
+                    response.ContentType = "application/json";
+                    await response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new System.Collections.Generic.Dictionary<string, object>
+                    {
+                        ["code"] = 1250,
+                        ["message"] = "Invalid API key: " + echoed,
+                        ["error"] = "rejected " + echoed,
+                        ["status"] = "failed",
+                        ["success"] = false,
+                        ["errors"] = new[] { new System.Collections.Generic.Dictionary<string, string> { ["code"] = "Unauthorized", ["message"] = "bad key " + echoed } },
+                    })).ConfigureAwait(false);
+                    return;
             }
 
             // The rest process the request (a code is delivered) and then spoil the answer.
@@ -117,6 +165,50 @@ namespace OtpTools.Sandbox
                     response.ContentType = "application/json";
                     response.ContentLength = null;
                     await response.WriteAsync("{\"message\": \"Request has been acc").ConfigureAwait(false);
+                    return;
+                case FaultKind.EscapeSequences:
+                    response.StatusCode = 200;
+                    response.ContentType = "application/json";
+                    response.ContentLength = null;
+                    const string hostile = "\u001b]0;owned\u0007\u001b[2J\u001b[31mRED\u0000\u202Edesrever\u200B";
+                    await response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new System.Collections.Generic.Dictionary<string, object>
+                    {
+                        ["message"] = "Accepted " + hostile,
+                        ["message_id"] = "id-" + hostile,
+                        ["smsId"] = "sms-" + hostile,
+                        ["send_channel"] = "sms" + hostile,
+                        ["recipient"] = "+61412345678",
+                        ["status"] = "delivered",
+                        ["success"] = true,
+                    })).ConfigureAwait(false);
+                    return;
+                case FaultKind.DecompressionBomb:
+                    response.StatusCode = 200;
+                    response.ContentType = "application/json";
+                    response.Headers["Content-Encoding"] = "gzip";
+                    response.ContentLength = Bomb.Value.Length;
+                    await response.Body.WriteAsync(Bomb.Value, 0, Bomb.Value.Length, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                case FaultKind.EndlessBody:
+                    response.StatusCode = 200;
+                    response.ContentType = "application/json";
+                    response.ContentLength = null;
+                    var spaces = Encoding.ASCII.GetBytes(new string(' ', 64 * 1024));
+                    try
+                    {
+                        while (!context.RequestAborted.IsCancellationRequested)
+                            await response.Body.WriteAsync(spaces, 0, spaces.Length, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException || e is IOException)
+                    {
+                        // The client went away: what an endless body is for.
+                    }
+                    return;
+                case FaultKind.EmptySuccess:
+                    response.StatusCode = 200;
+                    response.ContentType = "application/json";
+                    response.ContentLength = null;
+                    await response.WriteAsync("{}").ConfigureAwait(false);
                     return;
                 case FaultKind.TruncatedBody:
                     var body = buffer.ToArray();

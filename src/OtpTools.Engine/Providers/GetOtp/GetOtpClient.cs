@@ -135,10 +135,12 @@ namespace OtpTools.Engine.Providers.GetOtp
             private long? _remaining;
             private string? _token;
             private bool _started, _done;
+            private readonly PagingGuard _guard;
 
             public SenderPager(GetOtpClient client, string? status, int pageSize, long skip, long? limit)
             {
                 _client = client;
+                _guard = new PagingGuard(client._connection.Provider.Name);
                 _status = status;
                 _pageSize = pageSize;
                 _toSkip = skip;
@@ -154,6 +156,9 @@ namespace OtpTools.Engine.Providers.GetOtp
                 {
                     if (_started && _token == null) break;
                     var page = await _client.GetPageAsync(_client.PageUri(_status, _pageSize, _token), cancellationToken).ConfigureAwait(false);
+                    // Keyed by the token the page was read with: a next link that leads back to a page read before repeats it.
+                    _guard.OnPage("page_token " + (_token ?? "(first page)"), page.Data!.Count > 0 ? page.Data[0].Id : null, page.Pagination?.Total,
+                        page.Pagination?.Size > 0 ? page.Pagination.Size : _pageSize);
                     _started = true;
                     Total = page.Pagination?.Total ?? Total;
                     _token = TokenFromNextLink(page.Pagination?.Links?.Next);

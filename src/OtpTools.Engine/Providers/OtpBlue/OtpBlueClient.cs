@@ -154,10 +154,12 @@ namespace OtpTools.Engine.Providers.OtpBlue
             private int _dropFromFirstPage;
             private long? _remaining;
             private bool _done;
+            private readonly PagingGuard _guard;
 
             public HistoryPager(OtpBlueClient client, OtpHistoryQuery query)
             {
                 _client = client;
+                _guard = new PagingGuard(client._connection.Provider.Name);
                 _query = query;
                 _pageSize = query.PageSize;
                 _page = query.Skip / _pageSize + 1;
@@ -177,6 +179,12 @@ namespace OtpTools.Engine.Providers.OtpBlue
                     "&per_page=" + _pageSize.ToString(CultureInfo.InvariantCulture));
                 var answer = await _client.GetAsync(uri, cancellationToken).ConfigureAwait(false);
                 var page = Parse(answer, OtpBlueJsonContext.Default.OtpBlueHistoryPage);
+                // The page the answer says it is: a server that ignores "page" answers the same one again.
+                _guard.OnPage("page " + page.Page.ToString(CultureInfo.InvariantCulture), page.Items?.FirstOrDefault()?.Id, page.Count, page.PerPage > 0 ? page.PerPage : _pageSize);
+                if (page.Page != _page)
+                    throw new OtpException("Http.PagingLoop", OtpErrorCategory.InvalidResult,
+                        $"{Provider} answered page {page.Page} when page {_page} was asked for; reading stopped rather than loop. The rows already written are complete up to that page.")
+                    { Provider = Provider };
                 Total = page.Count;
 
                 IEnumerable<OtpBlueHistoryItem> items = page.Items ?? new List<OtpBlueHistoryItem>();

@@ -51,6 +51,9 @@ namespace OtpTools.Sandbox.Providers.GetOtp
         /// <summary>Number of senders the account has. Rows are computed on demand, so millions cost no memory.</summary>
         public void SeedSenders(long count) => _seeded = count;
 
+        /// <summary>Hostile paging, for tests: a next link back to the same page, or fresh tokens that keep returning the first rows.</summary>
+        public PagingFault PagingFault { get; set; }
+
         public void Map(IEndpointRouteBuilder routes) => routes.MapGet(DocumentedPath, Senders);
 
         /// <summary>Seeded sender <paramref name="index"/>: the same every time, with a recognisable id.</summary>
@@ -125,7 +128,8 @@ namespace OtpTools.Sandbox.Providers.GetOtp
 
             var total = CountWith(status);
             var data = new List<Dictionary<string, object?>>();
-            for (var k = offset; k < Math.Min(total, offset + size); k++)
+            var rowsFrom = PagingFault == PagingFault.SameRows ? 0 : offset;
+            for (var k = rowsFrom; k < Math.Min(total, rowsFrom + size); k++)
                 data.Add(ToJson(SeededSender(IndexOf(status, k))));
 
             string Link(long at) => PageLink(context, status, size, at);
@@ -142,7 +146,8 @@ namespace OtpTools.Sandbox.Providers.GetOtp
                         ["first"] = Link(0),
                         ["current"] = Link(offset),
                         ["previous"] = offset > 0 ? Link(Math.Max(0, offset - size)) : null,
-                        ["next"] = offset + size < total ? Link(offset + size) : null,
+                        ["next"] = PagingFault == PagingFault.RepeatPage ? Link(offset == 0 ? size : offset)
+                            : PagingFault == PagingFault.SameRows || offset + size < total ? Link(offset + size) : null,
                     },
                 },
             });

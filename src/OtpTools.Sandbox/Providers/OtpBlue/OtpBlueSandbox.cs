@@ -46,6 +46,9 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         private DateTime _seedFrom, _seedTo;
 
         public string Prefix => "otpblue";
+
+        /// <summary>Hostile paging, for tests: the page number ignored, or a total that grows with every page.</summary>
+        public PagingFault PagingFault { get; set; }
         public string ApiKey { get; set; } = SandboxKeys.OtpBlue;
 
         /// <summary>Every code the sandbox delivered, in order (one row per successful send).</summary>
@@ -244,6 +247,8 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
                 sent = _sent.Where(r => r.CreateDate >= from && r.CreateDate < end).ToList();
             }
             long count = seededCount + sent.Count;
+            if (PagingFault == PagingFault.RepeatPage) page = 1;
+            if (PagingFault == PagingFault.GrowingTotal) count = Math.Min(seededCount, (long)(page + 1) * perPage);
             var start = (long)(page - 1) * perPage;
             var items = new List<Dictionary<string, object?>>();
             for (var i = start; i < Math.Min(count, start + perPage); i++)
