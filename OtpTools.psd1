@@ -13,6 +13,7 @@
     CmdletsToExport        = @(
         'Send-OtpCode'
         'Import-OtpJournal'
+        'Confirm-OtpCode'
         'Get-OtpHistory'
         'Get-OtpRegion'
         'Get-OtpSender'

@@ -25,7 +25,7 @@ namespace OtpTools
         /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
-        public string? Provider { get; set; }
+        public virtual string? Provider { get; set; }
 
         /// <summary>The provider resolved by Connect: a registration, a type name, or the default registration.</summary>
         protected string? ProviderName { get; private set; }

@@ -45,7 +45,12 @@ namespace OtpTools.Module.Tests
             var delivered = _m.Sandbox.EngageLab.Deliveries.Skip(before).ToList();
             Assert.Equal(results.Select(r => r.MessageId), delivered.Select(d => d.MessageId));
             Assert.Equal(new[] { "test-template-1", "otp-email", "otp-whatsapp-sms", "otp-voice" }, delivered.Select(d => d.TemplateId));
-            Assert.Equal("482913", delivered[0].Params["code"]);
+            // With -Code: the caller's code through /v1/codes. Without: EngageLab generates one (/v1/messages).
+            Assert.Equal("482913", delivered[0].Code);
+            Assert.False(delivered[0].Generated);
+            Assert.Empty(delivered[0].Params);
+            Assert.True(delivered[1].Generated);
+            Assert.Matches(@"^\d{6}$", delivered[1].Code);
             Assert.Empty(delivered[1].Params);
             Assert.All(delivered, d => Assert.Equal("default", d.Language));
         }
@@ -61,8 +66,8 @@ namespace OtpTools.Module.Tests
             Assert.True(Assert.Single(run.Objects<OtpSendResult>()).Success);
             var d = Assert.Single(_m.Sandbox.EngageLab.Deliveries.Skip(before));
             Assert.Equal("en", d.Language);
-            Assert.Equal(new Dictionary<string, string> { ["name"] = "Bob", ["minutes"] = "5", ["code"] = "5150", ["from_id"] = "12345" },
-                d.Params);
+            Assert.Equal(new Dictionary<string, string> { ["name"] = "Bob", ["minutes"] = "5", ["from_id"] = "12345" }, d.Params);
+            Assert.Equal("5150", d.Code);
         }
 
         public static IEnumerable<object?[]> ProviderFailures() => new[]
@@ -72,7 +77,7 @@ namespace OtpTools.Module.Tests
             new object?[] { "+13232109112", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabNoPermissionDevKey), "2004", "EngageLab.PermissionDenied", ErrorCategory.PermissionDenied, "permission" },
             new object?[] { "+13232109113", "-TemplateId " + EngageLabScenarios.ForceInvalidJson, Pair(), "3001", "EngageLab.InvalidJson", ErrorCategory.InvalidData, "format" },
             new object?[] { "+13232109114", "-TemplateId " + EngageLabScenarios.ForceInvalidParameter, Pair(), "3002", "EngageLab.InvalidParameter", ErrorCategory.InvalidArgument, "parameters" },
-            new object?[] { "+13232109115", "-TemplateId test-template-1 -Language fr", Pair(), "3003", "EngageLab.ValidationFailed", ErrorCategory.InvalidArgument, "'fr'" },
+            new object?[] { "+13232109115", "-TemplateId test-template-1 -Language ja", Pair(), "3003", "EngageLab.ValidationFailed", ErrorCategory.InvalidArgument, "'ja'" },
             new object?[] { "bob@example.com", "-TemplateId test-template-1", Pair(), "3003", "EngageLab.ValidationFailed", ErrorCategory.InvalidArgument, "email" },
             new object?[] { "+13232109116", "-TemplateId " + EngageLabScenarios.MissingTemplate, Pair(), "4001", "EngageLab.ResourceNotFound", ErrorCategory.ObjectNotFound, "does not exist" },
             new object?[] { EngageLabScenarios.InternalError, "-TemplateId test-template-1", Pair(), "1000", "EngageLab.InternalError", ErrorCategory.ResourceUnavailable, "internal" },
@@ -132,6 +137,7 @@ namespace OtpTools.Module.Tests
             new object[] { "-To '' -TemplateId t", "Validation.RecipientRequired", "", "required" },
             new object[] { "-To +13232109130 -TemplateId t -Channel sms", "Validation.UnsupportedParameter", "sms", "EngageLab takes: -TemplateId, -TemplateParameter" },
             new object[] { "-To +13232109130 -TemplateId t -WebhookUrl https://h.example.com", "Validation.UnsupportedParameter", "https://h.example.com", "-WebhookUrl does not apply" },
+            new object[] { "-To +13232109130 -TemplateId t -Code 1 -Language fr", "Validation.LanguageNotSupported", "fr", "zh_CN" },
             new object[] { "-To +13232109130 -TemplateId t -Code 1 -TemplateParameter @{ code = '2' }", "Validation.ConflictingTemplateParameter", "***", "'code'" },
             new object[] { "-To +13232109130 -TemplateId t -TemplateParameter @{ name = $null }", "Validation.InvalidTemplateParameter", "name", "no value" },
         };
@@ -210,8 +216,8 @@ namespace OtpTools.Module.Tests
         {
             var run = _m.Run(@"Send-OtpCode -Provider EngageLab -To +13232109150 -TemplateId test-template-1 -Code 771234 `
                 -Credential $cred -Verbose -Debug -Confirm:$false", Vars());
-            var line = Assert.Single(run.Verbose, v => v.Contains("/v1/messages"));
-            Assert.Matches(@"^EngageLab POST http://127\.0\.0\.1:\d+/engagelab/v1/messages -> 200 OK in \d+ ms, retry 0$", line);
+            var line = Assert.Single(run.Verbose, v => v.Contains("/v1/codes"));
+            Assert.Matches(@"^EngageLab POST http://127\.0\.0\.1:\d+/engagelab/v1/codes -> 200 OK in \d+ ms, retry 0$", line);
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"code\":\"***\""));
             var text = run.AllText();
             Assert.DoesNotContain(SandboxKeys.EngageLabDevSecret, text);

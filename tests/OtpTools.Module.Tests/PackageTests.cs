@@ -50,7 +50,7 @@ namespace OtpTools.Module.Tests
     {
         private static readonly string[] Exported =
         {
-            "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal", "Register-OtpProvider", "Send-OtpCode",
+            "Confirm-OtpCode", "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal", "Register-OtpProvider", "Send-OtpCode",
             "Set-OtpProvider", "Unregister-OtpProvider",
         };
         private readonly ModuleFixture _m;

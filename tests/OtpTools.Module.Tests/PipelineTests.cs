@@ -41,6 +41,7 @@ namespace OtpTools.Module.Tests
             new object[] { typeof(OtpHistoryEntry), "Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -First 50 -ApiKey $blue" },
             new object[] { typeof(OtpRegion), "Get-OtpRegion -Provider OtpBlue -ApiKey $blue" },
             new object[] { typeof(OtpSender), "Get-OtpSender -Provider GetOtp -First 50 -ApiKey $getotp" },
+            new object[] { typeof(OtpVerificationResult), "$r = Send-OtpCode -Provider EngageLab -To ('+86138004' + (Get-Random -Minimum 10000 -Maximum 99999)) -TemplateId test-template-1 -Credential $engagelab; $r | Confirm-OtpCode -Code 0000000 -Credential $engagelab" },
             new object[] { typeof(OtpProviderInfo), "Register-OtpProvider -Name Csv -Type Otpiq -BaseUri https://otp.example.com/ -Default; Get-OtpProvider" },
         };
 

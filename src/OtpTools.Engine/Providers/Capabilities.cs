@@ -17,6 +17,13 @@ namespace OtpTools.Engine.Providers
         Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken);
     }
 
+    /// <summary>Checks a code the recipient typed against the one the provider generated for a message.</summary>
+    public interface IOtpCodeVerifier
+    {
+        /// <summary>Checks the input before any HTTP call; throws <see cref="OtpException"/> for invalid input or a provider error.</summary>
+        Task<OtpVerificationResult> VerifyAsync(string messageId, string code, CancellationToken cancellationToken);
+    }
+
     /// <summary>Reads the history of sent requests.</summary>
     public interface IOtpHistoryReader
     {

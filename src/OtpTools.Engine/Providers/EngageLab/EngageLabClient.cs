@@ -14,13 +14,16 @@ using OtpTools.Engine.Validation;
 namespace OtpTools.Engine.Providers.EngageLab
 {
     /// <summary>
-    /// EngageLab "OTP Send": the template decides the channel and text. -Code fills the template's {{code}} variable and
-    /// -Sender its pre-set from_id (the document's own example of overriding a template field); both are optional
-    /// because the template may generate or pre-set them. Anything else goes in -TemplateParameter.
+    /// EngageLab OTP: the template decides the channel and text. Without -Code, POST /v1/messages and EngageLab generates
+    /// the code (check what the recipient typed with Confirm-OtpCode, POST /v1/verifications); with -Code, POST
+    /// /v1/codes delivers the caller's code. -Sender fills the template's pre-set from_id (the document's own example of
+    /// overriding a template field); anything else goes in -TemplateParameter.
     /// </summary>
-    public sealed class EngageLabClient : IOtpCodeSender
+    public sealed class EngageLabClient : IOtpCodeSender, IOtpCodeVerifier
     {
         internal const string SendPath = "/v1/messages";
+        internal const string CodesPath = "/v1/codes";
+        internal const string VerificationsPath = "/v1/verifications";
         private const string Provider = EngageLabProviderType.TypeName;
         // No control or invisible format characters (zero-width spaces, bidi marks): they disguise an address.
         private static readonly Regex Email = new Regex(@"^[^@\s\p{Cc}\p{Cf}]+@[^@\s\p{Cc}\p{Cf}]+\.[^@\s.\p{Cc}\p{Cf}]+$", RegexOptions.Compiled);
@@ -56,16 +59,21 @@ namespace OtpTools.Engine.Providers.EngageLab
                     parameters[key] = Convert.ToString(entry.Value, CultureInfo.InvariantCulture) ?? "";
                 }
             }
-            AddParameter(parameters, EngageLabLimits.CodeParameter, request.Code, "Code");
             AddParameter(parameters, EngageLabLimits.SenderParameter, request.Sender, "Sender");
+            if (!string.IsNullOrEmpty(request.Code) && parameters.ContainsKey("code"))
+                throw InputRules.Invalid("Validation.ConflictingTemplateParameter", "Code", "***",
+                    "-Code goes to EngageLab's own code field (/v1/codes), and -TemplateParameter also sets a template variable 'code' that could show another value; give the code once.");
+            var language = string.IsNullOrWhiteSpace(request.Language) ? EngageLabLimits.DefaultLanguage
+                : InputRules.OneOf(request.Language!.Trim(), EngageLabLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider);
 
             return new Prepared(request, new EngageLabSendBody
             {
                 To = to,
+                Code = string.IsNullOrEmpty(request.Code) ? null : request.Code,
                 Template = new EngageLabTemplate
                 {
                     Id = templateId,
-                    Language = string.IsNullOrWhiteSpace(request.Language) ? EngageLabLimits.DefaultLanguage : request.Language!.Trim(),
+                    Language = language,
                     Params = parameters.Count == 0 ? null : parameters,
                 },
             });
@@ -95,9 +103,8 @@ namespace OtpTools.Engine.Providers.EngageLab
         {
             var body = ((Prepared)prepared).Body;
             var json = JsonSerializer.Serialize(body, EngageLabJsonContext.Default.EngageLabSendBody);
-            var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(SendPath), json);
-            var pair = _connection.Credential.RevealKey() + ":" + _connection.Credential.RevealSecret();
-            request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+            var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(body.Code == null ? SendPath : CodesPath), json);
+            Authorize(request);
             var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
             var parsed = answer.Json(EngageLabJsonContext.Default.EngageLabAnswer);
@@ -112,6 +119,40 @@ namespace OtpTools.Engine.Providers.EngageLab
                     // The channel of the current phase only: the template may still fall back (e.g. WhatsApp to SMS).
                     Channel = parsed.SendChannel,
                     Destination = body.To,
+                    Message = body.Code == null ? "EngageLab generated the code: check what the recipient types with Confirm-OtpCode." : null,
+                };
+            }
+            if (!answer.IsSuccess && parsed?.Code != null)
+                throw EngageLabErrors.ToException(parsed.Code.Value, parsed.Message, answer.Status);
+            throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+        }
+
+        private void Authorize(HttpRequestMessage request)
+        {
+            var pair = _connection.Credential.RevealKey() + ":" + _connection.Credential.RevealSecret();
+            request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+
+        public async Task<OtpVerificationResult> VerifyAsync(string messageId, string code, CancellationToken cancellationToken)
+        {
+            InputRules.Required(messageId, "MessageId", "Validation.MessageIdRequired", Provider);
+            InputRules.Required(code, "Code", "Validation.CodeRequired", Provider);
+            InputRules.PlainText(messageId, "MessageId");
+            InputRules.PlainText(code, "Code");
+            var json = JsonSerializer.Serialize(new EngageLabVerification { MessageId = messageId, VerifyCode = code }, EngageLabJsonContext.Default.EngageLabVerification);
+            var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(VerificationsPath), json);
+            Authorize(request);
+            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            var parsed = answer.Json(EngageLabJsonContext.Default.EngageLabVerification);
+            if (answer.IsSuccess && parsed?.Verified != null)
+            {
+                return new OtpVerificationResult
+                {
+                    MessageId = parsed.MessageId ?? messageId,
+                    Verified = parsed.Verified.Value,
+                    Reason = parsed.Verified.Value ? null : "The code does not match the one EngageLab generated for this message.",
+                    Provider = _connection.Provider.Name,
+                    VerifiedAt = parsed.Verified.Value ? DateTimeOffset.UtcNow : (DateTimeOffset?)null,
                 };
             }
             if (!answer.IsSuccess && parsed?.Code != null)

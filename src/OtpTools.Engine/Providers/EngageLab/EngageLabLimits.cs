@@ -8,8 +8,8 @@ namespace OtpTools.Engine.Providers.EngageLab
         /// <summary>template.language when none is given.</summary>
         public const string DefaultLanguage = "default";
 
-        /// <summary>Template variable -Code fills (templates write the passcode as {{code}}).</summary>
-        public const string CodeParameter = "code";
+        /// <summary>template.language values EngageLab's API reference lists.</summary>
+        public static IReadOnlyList<string> Languages { get; } = new[] { "default", "zh_CN", "zh_HK", "en", "ja", "th", "es" };
 
         /// <summary>The pre-set template field -Sender overrides (the document's from_id example).</summary>
         public const string SenderParameter = "from_id";

@@ -38,7 +38,10 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         public const string MissingTemplate = "no-such-template";
     }
 
-    /// <summary>EngageLab "OTP Send" under /engagelab: POST /v1/messages with Basic dev_key:dev_secret auth.</summary>
+    /// <summary>
+    /// EngageLab OTP under /engagelab, Basic dev_key:dev_secret auth: POST /v1/messages (a generated code), POST
+    /// /v1/codes (the caller's code) and POST /v1/verifications (checks a generated code once).
+    /// </summary>
     public sealed class EngageLabSandbox : ISandboxProvider
     {
         public sealed class Template
@@ -62,13 +65,18 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             public string Language = "default";
             public Dictionary<string, string> Params = new Dictionary<string, string>();
             public string SendChannel = "";
+            /// <summary>The code the recipient got: EngageLab's own (/v1/messages, revealed here for tests) or the caller's (/v1/codes).</summary>
+            public string Code = "";
+            /// <summary>True when EngageLab generated the code, so /v1/verifications can check it.</summary>
+            public bool Generated;
+            public bool Verified;
         }
 
         private static readonly Regex Email = new Regex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$");
 
         public static IReadOnlyDictionary<string, Template> Templates { get; } = new Dictionary<string, Template>
         {
-            [EngageLabScenarios.SmsTemplate] = new Template(new[] { "sms" }, new[] { "default", "en", "zh" }),
+            [EngageLabScenarios.SmsTemplate] = new Template(new[] { "sms" }, new[] { "default", "en", "zh_CN" }),
             [EngageLabScenarios.WhatsappTemplate] = new Template(new[] { "whatsapp", "sms" }, new[] { "default", "en" }),
             [EngageLabScenarios.EmailTemplate] = new Template(new[] { "email" }, new[] { "default" }),
             [EngageLabScenarios.VoiceTemplate] = new Template(new[] { "voice" }, new[] { "default" }),
@@ -88,10 +96,45 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             get { lock (_gate) return _deliveries.ToList(); }
         }
 
-        public void Map(IEndpointRouteBuilder routes) =>
-            routes.MapPost("/v1/messages", (Func<HttpContext, Task<IResult>>)SendAsync);
+        private readonly Random _codes = new Random(4711);
 
-        private async Task<IResult> SendAsync(HttpContext context)
+        public void Map(IEndpointRouteBuilder routes)
+        {
+            routes.MapPost("/v1/messages", (Func<HttpContext, Task<IResult>>)(context => SendAsync(context, callersCode: false)));
+            routes.MapPost("/v1/codes", (Func<HttpContext, Task<IResult>>)(context => SendAsync(context, callersCode: true)));
+            routes.MapPost("/v1/verifications", (Func<HttpContext, Task<IResult>>)VerifyAsync);
+        }
+
+        /// <summary>
+        /// POST /v1/verifications {message_id, verify_code}: verified true once for the generated code, false for a wrong
+        /// one; a message already verified (or sent with the caller's own code) cannot be verified.
+        /// </summary>
+        private async Task<IResult> VerifyAsync(HttpContext context)
+        {
+            var denied = Authenticate(context.Request.Headers.Authorization.ToString());
+            if (denied != null) return denied;
+            var parsed = await SandboxJson.ReadObjectAsync(context.Request);
+            if (parsed == null) return Failure(3001, "invalid request parameter format: the body must be a JSON object");
+            var body = parsed.Value;
+            var unknown = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "message_id" && n != "verify_code");
+            if (unknown != null) return Failure(3002, $"unknown field '{unknown}'");
+            if (SandboxJson.Kind(body, "message_id") != JsonValueKind.String || SandboxJson.Kind(body, "verify_code") != JsonValueKind.String)
+                return Failure(3002, "message_id and verify_code are required strings");
+            var messageId = SandboxJson.String(body, "message_id")!;
+            var code = SandboxJson.String(body, "verify_code")!;
+            lock (_gate)
+            {
+                var delivery = _deliveries.FirstOrDefault(d => d.MessageId == messageId);
+                if (delivery == null) return Failure(3003, $"message {messageId} does not exist");
+                if (!delivery.Generated) return Failure(3003, $"message {messageId} carried the caller's own code: there is nothing to verify");
+                if (delivery.Verified) return Failure(3003, $"the code of message {messageId} was already verified");
+                var verified = code == delivery.Code;
+                delivery.Verified = verified;
+                return Results.Json(new Dictionary<string, object> { ["message_id"] = messageId, ["verify_code"] = code, ["verified"] = verified });
+            }
+        }
+
+        private async Task<IResult> SendAsync(HttpContext context, bool callersCode)
         {
             var denied = Authenticate(context.Request.Headers.Authorization.ToString());
             if (denied != null) return denied;
@@ -99,6 +142,12 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             var parsed = await SandboxJson.ReadObjectAsync(context.Request);
             if (parsed == null) return Failure(3001, "invalid request parameter format: the body must be a JSON object");
             var body = parsed.Value;
+            // A misspelt or misplaced field must fail here, not pass silently.
+            var allowed = callersCode ? new[] { "to", "code", "template" } : new[] { "to", "template" };
+            var unknown = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowed.Contains(n));
+            if (unknown != null) return Failure(3002, $"unknown field '{unknown}'" + (unknown == "code" ? ": a caller's own code goes to /v1/codes" : ""));
+            if (callersCode && (SandboxJson.Kind(body, "code") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(body, "code"))))
+                return Failure(3002, "code is required and must be a string");
 
             if (SandboxJson.Kind(body, "to") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(body, "to")))
                 return Failure(3002, "to is required and must be a string");
@@ -157,6 +206,8 @@ namespace OtpTools.Sandbox.Providers.EngageLab
                     Language = language,
                     Params = parameters,
                     SendChannel = channel,
+                    Code = callersCode ? SandboxJson.String(body, "code")! : _codes.Next(0, 1000000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture),
+                    Generated = !callersCode,
                 };
                 _deliveries.Add(delivery);
                 return Results.Json(new Dictionary<string, object> { ["message_id"] = delivery.MessageId, ["send_channel"] = channel });

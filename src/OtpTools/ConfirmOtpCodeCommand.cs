@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using OtpTools.Engine;
+using OtpTools.Engine.Providers;
+
+namespace OtpTools
+{
+    /// <summary>
+    /// Checks the code a recipient typed against the one the provider generated for a message (EngageLab: POST
+    /// /v1/verifications). Pipe a send receipt in: its MessageId and Provider bind by property name.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Confirm, "OtpCode")]
+    [OutputType(typeof(OtpVerificationResult))]
+    public sealed class ConfirmOtpCodeCommand : OtpCmdlet
+    {
+        /// <summary>The provider that sent the message; binds from a receipt's Provider column too.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public override string? Provider { get; set; }
+
+        /// <summary>The message id of the send receipt.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("message_id")]
+        public string MessageId { get; set; } = "";
+
+        /// <summary>The code the recipient typed.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [Alias("VerifyCode", "Otp")]
+        [AllowEmptyString]
+        public string Code { get; set; } = "";
+
+        protected override void ProcessRecord()
+        {
+            Connect<IOtpCodeVerifier>(out var verifier);
+            try
+            {
+                WriteProviderObject(Call(token => verifier.VerifyAsync(MessageId, Code, token)));
+            }
+            catch (OtpException error)
+            {
+                // One message's failure (already verified, unknown id) is that message's error, not the pipeline's end.
+                WriteOtpError(error, MessageId);
+            }
+        }
+    }
+}
