@@ -29,6 +29,13 @@ namespace OtpTools
         public string? PaymentType { get; set; }
         /// <summary>HTTP attempts made for this row (0 when rejected before any call).</summary>
         public int Attempts { get; set; }
+        /// <summary>
+        /// The providers a routed row went through, each with its error code or status: "OtpBlue:150 > Otpiq:sent".
+        /// Empty for a send through one provider.
+        /// </summary>
+        public string? Route { get; set; }
+        /// <summary>How many providers the row was tried with (1 without a route, 0 when rejected before any).</summary>
+        public int Hops { get; set; }
         /// <summary>True when this receipt comes from the journal of an earlier run (-Resume): the row was not sent again.</summary>
         public bool Resumed { get; set; }
     }

@@ -15,7 +15,9 @@ namespace OtpTools
         /// <summary>The provider that sent the message; binds from a receipt's Provider column too.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
-        public override string? Provider { get; set; }
+        public string? Provider { get; set; }
+
+        protected override string[]? ProviderArgument => Provider == null ? null : new[] { Provider };
 
         /// <summary>The message id of the send receipt.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -10,6 +10,13 @@ namespace OtpTools
     [OutputType(typeof(OtpHistoryEntry))]
     public sealed class GetOtpHistoryCommand : OtpCmdlet
     {
+        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string? Provider { get; set; }
+
+        protected override string[]? ProviderArgument => Provider == null ? null : new[] { Provider };
+
         /// <summary>First day to include (date part only). Default: 30 days before -To.</summary>
         [Parameter(Position = 0)]
         public DateTime? From { get; set; }

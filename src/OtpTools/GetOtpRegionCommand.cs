@@ -10,6 +10,13 @@ namespace OtpTools
     [OutputType(typeof(OtpRegion))]
     public sealed class GetOtpRegionCommand : OtpCmdlet
     {
+        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string? Provider { get; set; }
+
+        protected override string[]? ProviderArgument => Provider == null ? null : new[] { Provider };
+
         /// <summary>ISO 3166-1 alpha-2 codes to keep (wildcards allowed, case-insensitive); all regions when omitted.</summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(ProviderValueCompleter))]

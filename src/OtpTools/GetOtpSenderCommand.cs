@@ -9,6 +9,13 @@ namespace OtpTools
     [OutputType(typeof(OtpSender))]
     public sealed class GetOtpSenderCommand : OtpCmdlet
     {
+        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string? Provider { get; set; }
+
+        protected override string[]? ProviderArgument => Provider == null ? null : new[] { Provider };
+
         /// <summary>Only senders with this status (GetOTP: Pending, Available, Rejected, Canceled).</summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(ProviderValueCompleter))]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
@@ -20,15 +21,16 @@ namespace OtpTools
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<TraceLine> _traceLines = new ConcurrentQueue<TraceLine>();
-        private OtpCredential? _credential;
+        private readonly List<OtpCredential> _credentials = new List<OtpCredential>();
 
-        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProviderNameCompleter))]
-        public virtual string? Provider { get; set; }
+        /// <summary>
+        /// The -Provider value each cmdlet declares (a provider type such as OtpBlue or a registered name): one
+        /// provider, or for Send-OtpCode an ordered route of them. Null when omitted (the default registration).
+        /// </summary>
+        protected abstract string[]? ProviderArgument { get; }
 
         /// <summary>The provider resolved by Connect: a registration, a type name, or the default registration.</summary>
-        protected string? ProviderName { get; private set; }
+        protected string? ProviderName { get; set; }
 
         /// <summary>The provider's API key.</summary>
         [Parameter]
@@ -62,29 +64,47 @@ namespace OtpTools
         /// </summary>
         protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class
         {
+            if (ProviderArgument?.Length > 1)
+                ThrowOtpError(new OtpException("Provider.OneProviderOnly", OtpErrorCategory.InvalidArgument,
+                    $"{MyInvocation.MyCommand.Name} takes one provider; a route of several ({string.Join(", ", ProviderArgument)}) is for Send-OtpCode.")
+                { ParameterName = "Provider", TargetValue = string.Join(", ", ProviderArgument) }, null);
+            return Connect(ProviderArgument?.FirstOrDefault(), out client);
+        }
+
+        /// <summary>Connects one named provider (or the default registration when <paramref name="name"/> is null).</summary>
+        protected OtpConnection Connect<TCapability>(string? name, out TCapability client, bool allowCredentialParameters = true) where TCapability : class
+        {
             try
             {
-                var provider = ProviderResolver.Resolve(Provider);
+                var provider = ProviderResolver.Resolve(name);
                 if (!ProviderCatalog.Supports<TCapability>(provider.Type))
                     throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
                         $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
                         $"providers; '{provider.Name}' is {provider.Type.Name}.")
-                    { ParameterName = "Provider", TargetValue = Provider };
+                    { ParameterName = "Provider", TargetValue = name };
                 ProviderName = provider.Name;
-                _credential = ResolveCredential(provider);
-                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {_credential.Source}.");
+                var credential = ResolveCredential(provider, allowCredentialParameters);
+                _credentials.Add(credential);
+                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
                 var trace = new QueueTrace(_traceLines, Wanted("Verbose"), Wanted("Debug"));
-                var connection = new OtpConnection(provider, _credential, OtpHttpClients.For(provider), trace, options);
+                var connection = new OtpConnection(provider, credential, OtpHttpClients.For(provider), trace, options);
                 client = (TCapability)provider.Type.CreateClient(connection);
                 _connection = connection;
                 return connection;
             }
             catch (OtpException e)
             {
-                ThrowTerminatingError(ToErrorRecord(e, Provider));
+                ThrowTerminatingError(ToErrorRecord(e, name));
                 throw; // not reached
             }
+        }
+
+        /// <summary>Every credential of this run masked in a text (a route has one per provider).</summary>
+        private string Redact(string text)
+        {
+            foreach (var credential in _credentials) text = credential.Redact(text);
+            return text;
         }
 
         /// <summary>Whether Verbose or Debug text would be shown (the switch, or the preference variable).</summary>
@@ -92,9 +112,10 @@ namespace OtpTools
             MyInvocation.BoundParameters.TryGetValue(stream, out var bound) && bound is SwitchParameter on ? on.IsPresent
                 : GetVariableValue(stream + "Preference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
 
-        private OtpCredential ResolveCredential(ResolvedProvider provider)
+        private OtpCredential ResolveCredential(ResolvedProvider provider, bool allowCredentialParameters)
         {
-            if (provider.Type.CredentialKind == CredentialKind.KeyPair)
+            if (!allowCredentialParameters) { }
+            else if (provider.Type.CredentialKind == CredentialKind.KeyPair)
             {
                 if (Credential != null)
                     return OtpCredential.FromKeyPair(OtpCredential.ToSecure(Credential.UserName), Credential.Password, "-Credential");
@@ -160,7 +181,7 @@ namespace OtpTools
         {
             while (_traceLines.TryDequeue(out var line))
             {
-                var text = TerminalText.Safe(_credential?.Redact(line.Text) ?? line.Text);
+                var text = TerminalText.Safe(Redact(line.Text));
                 if (line.IsDebug) WriteDebug(text);
                 else WriteVerbose(text);
             }
@@ -170,7 +191,7 @@ namespace OtpTools
         protected void WriteProviderObject(object item) => WriteObject(TerminalText.Clean(item));
 
         protected ErrorRecord ToErrorRecord(OtpException error, object? input) =>
-            OtpErrors.ToRecord(error, input, _credential == null ? null : new Func<string, string>(_credential.Redact));
+            OtpErrors.ToRecord(error, input, Redact);
 
         protected void WriteOtpError(OtpException error, object? input) => WriteError(ToErrorRecord(error, input));
 

@@ -27,6 +27,16 @@ namespace OtpTools
         private int? _total;
         private TimeSpan? _lastProgress;
 
+        /// <summary>
+        /// The provider, or an ordered route of providers (<c>-Provider OtpBlue, Otpiq</c>): a row moves to the next one
+        /// only when an answer proves nothing was delivered (e.g. OTP Blue 150 No iMessage).
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string[]? Provider { get; set; }
+
+        protected override string[]? ProviderArgument => Provider;
+
         /// <summary>Recipients: phone numbers in international format, or (EngageLab) e-mail addresses.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Contact", "PhoneNumber", "Phone", "Mobile", "Recipient", "Email")]
@@ -110,7 +120,7 @@ namespace OtpTools
 
         protected override void BeginProcessing()
         {
-            var connection = Connect<IOtpCodeSender>(out var sender);
+            var sender = ConnectRoute();
             // The total is known only when the recipients come as an argument rather than down the pipeline.
             if (!MyInvocation.ExpectingInput && To != null) _total = To.Length;
             // -ErrorAction Stop keeps -ThrottleLimit: at the first failure nothing more starts, those in flight finish.
@@ -131,7 +141,7 @@ namespace OtpTools
                     ThrowOtpError(e, JournalPath);
                 }
             }
-            _run = new BulkSendRun(new OtpSendService(connection, sender),
+            _run = new BulkSendRun(sender,
                 new BulkSendOptions { ThrottleLimit = ThrottleLimit, StopAtFirstFailure = _stopAtFirstFailure, Journal = _journal },
                 ProviderName!);
             _clock.Start();
@@ -186,6 +196,31 @@ namespace OtpTools
         {
             _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
             _journal?.Dispose();
+        }
+
+        /// <summary>One provider, or a route: a connection per provider, each with its own credential.</summary>
+        private IRowSender ConnectRoute()
+        {
+            if (Provider == null || Provider.Length <= 1)
+            {
+                var connection = Connect<IOtpCodeSender>(out var client);
+                return new OtpSendService(connection, client);
+            }
+            if (ApiKey != null || Credential != null)
+                ThrowOtpError(new OtpException("Credential.AmbiguousForRoute", OtpErrorCategory.InvalidArgument,
+                    $"-ApiKey and -Credential cannot say which provider of the route ({string.Join(", ", Provider)}) they are for. " +
+                    "Keep each provider's key in its registration's vault or in OTPTOOLS_<NAME>_APIKEY (EngageLab: _DEVKEY and _DEVSECRET).")
+                { ParameterName = ApiKey != null ? "ApiKey" : "Credential" }, null);
+            var hops = new List<OtpSendService>();
+            var names = new List<string>();
+            foreach (var name in Provider)
+            {
+                var connection = Connect<IOtpCodeSender>(name, out var client, allowCredentialParameters: false);
+                hops.Add(new OtpSendService(connection, client));
+                names.Add(ProviderName!);
+            }
+            ProviderName = string.Join(" > ", names);
+            return new RouteSendService(hops);
         }
 
         private bool WhatIfRequested() =>

@@ -49,7 +49,7 @@ namespace OtpTools.Module.Tests
                     return ("engagelab", $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Email = 'r' + $_ + '@{codePrefix.ToLowerInvariant()}.example.com'; {otp} }} }}",
                         $"-Credential $cred -TemplateId {Sandbox.Providers.EngageLab.EngageLabScenarios.EmailTemplate}",
                         new Dictionary<string, object?> { ["cred"] = new System.Management.Automation.PSCredential(SandboxKeys.EngageLabDevKey, ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)) },
-                        p => _m.Sandbox.EngageLab.Deliveries.Select(d => d.Params.TryGetValue("code", out var c) ? c : "").Where(c => c.StartsWith(p, StringComparison.Ordinal)).ToList());
+                        p => _m.Sandbox.EngageLab.Deliveries.Select(d => d.Code).Where(c => c.StartsWith(p, StringComparison.Ordinal)).ToList());
                 default:
                     return ("otpblue", $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; {otp} }} }}",
                         "-ApiKey $key", ModuleFixture.OtpBlueKey(),

@@ -27,6 +27,14 @@ namespace OtpTools.Engine.Providers
         public string? DeliveryReportType { get; set; }
         public string? WebhookSecret { get; set; }
 
+        /// <summary>A copy without one parameter's value (a route gives each provider only the parameters it takes).</summary>
+        public OtpSendRequest Without(string parameter)
+        {
+            var copy = (OtpSendRequest)MemberwiseClone();
+            typeof(OtpSendRequest).GetProperty(parameter)?.SetValue(copy, null);
+            return copy;
+        }
+
         /// <summary>The provider-specific options that carry a value, by parameter name.</summary>
         public IEnumerable<KeyValuePair<string, object>> GivenOptions()
         {

@@ -7,8 +7,9 @@ namespace OtpTools.Engine.Providers
     public sealed class ProviderErrorEntry
     {
         public ProviderErrorEntry(string errorId, OtpErrorCategory category, int httpStatus, string meaning, string? action = null,
-            bool rejectsCredential = false)
+            bool rejectsCredential = false, bool failOver = false)
         {
+            FailOver = failOver;
             ErrorId = errorId;
             RejectsCredential = rejectsCredential || category == OtpErrorCategory.AuthenticationError;
             Category = category;
@@ -25,6 +26,8 @@ namespace OtpTools.Engine.Providers
         public string? Action { get; }
         /// <summary>The provider refused the credential (missing, wrong, disabled, without permission): no row can succeed.</summary>
         public bool RejectsCredential { get; }
+        /// <summary>The answer proves this provider cannot deliver to this recipient and that nothing was delivered.</summary>
+        public bool FailOver { get; }
     }
 
     /// <summary>Turns a provider's numeric error code into the engine's exception, through its error table.</summary>
@@ -47,6 +50,7 @@ namespace OtpTools.Engine.Providers
                 ProviderMessage = providerMessage,
                 RecommendedAction = entry?.Action,
                 CredentialRejected = entry?.RejectsCredential == true,
+                FailOver = entry?.FailOver == true,
             };
         }
     }

@@ -26,7 +26,7 @@ namespace OtpTools.Engine.Sending
     /// </summary>
     public sealed class BulkSendRun
     {
-        private readonly OtpSendService _service;
+        private readonly IRowSender _service;
         private readonly BulkSendOptions _options;
         private readonly string _provider;
         private readonly List<(int Position, Task Task)> _inFlight = new List<(int, Task)>();
@@ -34,7 +34,7 @@ namespace OtpTools.Engine.Sending
         private int _credentialRejectedAt;
         private int _halted;
 
-        public BulkSendRun(OtpSendService service, BulkSendOptions options, string provider)
+        public BulkSendRun(IRowSender service, BulkSendOptions options, string provider)
         {
             _service = service;
             _options = options;

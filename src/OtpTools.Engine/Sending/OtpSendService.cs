@@ -1,13 +1,28 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Validation;
 
 namespace OtpTools.Engine.Sending
 {
+    /// <summary>What a bulk run needs of whatever sends a row: one provider, or a route of them.</summary>
+    public interface IRowSender
+    {
+        /// <summary>Validates a row; throws <see cref="OtpException"/> naming the parameter, value and limit.</summary>
+        PreparedSend Prepare(OtpSendRequest request);
+        Task<SendOutcome> SendAsync(PreparedSend prepared, CancellationToken cancellationToken);
+        /// <summary>A failed receipt for a row, with the error behind it.</summary>
+        SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null);
+        /// <summary>Puts the row's position, recipient and provider on a result.</summary>
+        void Stamp(OtpSendResult result, OtpSendRequest request, string? destination);
+    }
+
     /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
-    public sealed class OtpSendService
+    public sealed class OtpSendService : IRowSender
     {
         // Options whose values are secrets: never echoed as an error's target.
         private static readonly string[] SecretOptions = { nameof(OtpSendRequest.StatusCallbackHeader), nameof(OtpSendRequest.WebhookSecret) };
@@ -49,7 +64,30 @@ namespace OtpTools.Engine.Sending
             InputRules.TemplateValues(request.TemplateParameter, nameof(request.TemplateParameter));
         }
 
-        public async System.Threading.Tasks.Task<SendOutcome> SendAsync(PreparedSend prepared, System.Threading.CancellationToken cancellationToken)
+        /// <summary>The provider type's name, as a route writes it ("OtpBlue").</summary>
+        public string ProviderType => _connection.Provider.Type.Name;
+
+        /// <summary>
+        /// Prepares a row for this provider as one hop of a route: parameters this provider does not take are left out
+        /// (a route gives each provider its own); <paramref name="dropped"/> names them.
+        /// </summary>
+        public PreparedSend PrepareForRoute(OtpSendRequest request, ICollection<string> dropped)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return Prepare(request);
+                }
+                catch (OtpException e) when (e.ErrorId == "Validation.UnsupportedParameter" && e.ParameterName != null && attempt < 32)
+                {
+                    dropped.Add(e.ParameterName);
+                    request = request.Without(e.ParameterName);
+                }
+            }
+        }
+
+        public async Task<SendOutcome> SendAsync(PreparedSend prepared, CancellationToken cancellationToken)
         {
             var attempts = new AttemptCounter();
             try
@@ -89,8 +127,9 @@ namespace OtpTools.Engine.Sending
             return new SendOutcome(result, error);
         }
 
-        internal void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
+        public void Stamp(OtpSendResult result, OtpSendRequest request, string? destination)
         {
+            result.Hops = result.Attempts > 0 ? 1 : 0;
             result.Position = request.Position;
             result.Recipient = request.To;
             result.Destination ??= destination;

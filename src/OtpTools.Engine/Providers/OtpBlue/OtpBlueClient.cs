@@ -36,12 +36,21 @@ namespace OtpTools.Engine.Providers.OtpBlue
         public PreparedSend Prepare(OtpSendRequest request)
         {
             var phone = PhoneNumber.Parse(request.To, "To", Provider);
+            // Known before any call: a route skips OTP Blue for these rows (FailOver) and tries its next provider.
             if (OtpBlueLimits.RestrictedRegions.Contains(phone.RegionCode))
-                throw InputRules.Invalid("Validation.UnsupportedRegion", "To", request.To,
+            {
+                var restricted = InputRules.Invalid("Validation.UnsupportedRegion", "To", request.To,
                     $"-To '{request.To}' is in region {phone.RegionCode}; OTP Blue does not send to China (CN) or Argentina (AR).");
+                restricted.FailOver = true;
+                throw restricted;
+            }
             if (!phone.MayBeMobile)
-                throw InputRules.Invalid("Validation.NotMobileNumber", "To", request.To,
+            {
+                var landline = InputRules.Invalid("Validation.NotMobileNumber", "To", request.To,
                     $"-To '{request.To}' is a {phone.Type.ToString().ToLowerInvariant().Replace('_', ' ')} number; OTP Blue sends only to mobile numbers.");
+                landline.FailOver = true;
+                throw landline;
+            }
 
             var code = InputRules.Required(request.Code, "Code", "Validation.CodeRequired", Provider);
             InputRules.MaxLength(code, OtpBlueLimits.CodeMaxLength, "Code", "Validation.CodeTooLong", Provider);
