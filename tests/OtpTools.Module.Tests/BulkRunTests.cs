@@ -300,6 +300,22 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_row_declined_at_Confirm_yields_a_receipt_that_says_so_and_is_not_sent()
+        {
+            var host = new AnsweringHost("No");
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var run = _m.Run("$numbers | Send-OtpCode -Provider OtpBlue -Code 1 -ApiKey $key -Confirm -JournalPath $journal", Vars(Numbers(2), Journal()), host: host);
+            Assert.Equal(2, host.Prompts);
+            Assert.Equal(before, _m.Sandbox.RequestCount("otpblue"));
+            var receipts = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
+            Assert.Equal(new[] { "declined", "declined" }, receipts.Select(r => r.Status));
+            Assert.All(receipts, r => Assert.Contains("Declined at the -Confirm prompt", r.Message));
+            Assert.Empty(run.Errors);
+            // The journal says so too, and -Resume would send them (nothing left).
+            Assert.Equal(new[] { "declined", "declined" }, _m.Run("Import-OtpJournal $journal", Vars(new string[0], Journal())).Objects<OtpSendResult>().Select(r => r.Status));
+        }
+
+        [Fact]
         public void WhatIf_writes_no_journal()
         {
             var run = _m.Run("$numbers | Send-OtpCode -Provider OtpBlue -Code 1 -ApiKey $key -JournalPath $journal -WhatIf", Vars(Numbers(3), Journal()));

@@ -132,21 +132,25 @@ namespace OtpTools.Module.Tests
 
         // ---- Bounded size ----
 
+        public static IEnumerable<object[]> BombsEverywhere() =>
+            from fault in new[] { FaultKind.DecompressionBomb, FaultKind.EndlessBody }
+            from target in Everything()
+            select new object[] { fault, target[0], target[1] };
+
         [Theory]
-        [InlineData(FaultKind.DecompressionBomb)]
-        [InlineData(FaultKind.EndlessBody)]
-        public void A_bomb_or_an_endless_answer_ends_in_bounded_memory_with_a_clear_error(FaultKind fault)
+        [MemberData(nameof(BombsEverywhere))]
+        public void A_bomb_or_an_endless_answer_ends_in_bounded_memory_with_a_clear_error(FaultKind fault, string prefix, string command)
         {
-            _m.Sandbox.Faults.Inject("otpblue", fault, times: 2);
+            _m.Sandbox.Faults.Inject(prefix, fault, times: 1);
             var allocated = GC.GetTotalAllocatedBytes(true);
-            var send = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $blue", Keys());
-            var read = _m.RunTerminating("Get-OtpRegion -Provider OtpBlue -ApiKey $blue -MaxRetry 0", Keys());
+            var run = _m.Run("try { " + command + " -MaxRetry 0 } catch { $_ }", Keys());
             var used = GC.GetTotalAllocatedBytes(true) - allocated;
 
-            var receipt = Assert.Single(send.Objects<OtpSendResult>());
-            Assert.Equal("Http.AnswerTooLarge", receipt.ErrorId);
-            Assert.Equal("unknown", receipt.Status);   // the send was processed before its answer blew up
-            Assert.StartsWith("Http.AnswerTooLarge,", read.FullyQualifiedErrorId);
+            var receipt = run.Objects<OtpSendResult>().SingleOrDefault();
+            var error = run.Errors.Concat(run.Objects<ErrorRecord>()).First();
+            Assert.StartsWith("Http.AnswerTooLarge,", error.FullyQualifiedErrorId);
+            // A send was processed before its answer blew up: unknown, never resent.
+            if (receipt != null) Assert.Equal("unknown", receipt.Status);
             // 1 MiB for a send, 32 MiB for a read, read in chunks: far below the 512 MiB (or endless) answer.
             Assert.True(used < 400L << 20, $"{used >> 20} MiB allocated");
         }

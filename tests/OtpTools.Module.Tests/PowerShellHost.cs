@@ -91,11 +91,11 @@ namespace OtpTools.Module.Tests
         /// e.g. ("key", Secure(...)). With <paramref name="import"/> false the script imports (or not) by itself.
         /// </summary>
         public ScriptRun Run(string script, IDictionary<string, object?>? variables = null, bool import = true,
-            Action<PowerShell>? whileRunning = null)
+            Action<PowerShell>? whileRunning = null, System.Management.Automation.Host.PSHost? host = null)
         {
             var state = InitialSessionState.CreateDefault2();
             if (import) state.ImportPSModule(new[] { Paths.Manifest });
-            using var runspace = RunspaceFactory.CreateRunspace(state);
+            using var runspace = host == null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
             runspace.Open();
             Hermetic.ResetModulePath();
             foreach (var v in variables ?? new Dictionary<string, object?>())

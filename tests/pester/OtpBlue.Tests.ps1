@@ -118,3 +118,29 @@ Describe 'Get-OtpRegion' {
         ($csv | Where-Object Code -eq 'US').Name | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'The send journal' {
+    It 'is read back by Import-OtpJournal as the receipt, refuses reuse without -Resume, and -Resume sends nobody a second code' {
+        $journal = Join-Path $TestDrive 'run.jsonl'
+        $rows = 1..5 | ForEach-Object { [pscustomobject]@{ Phone = '+6141255' + $_.ToString('D4'); Otp = '7' + $_ } }
+        $rows += [pscustomobject]@{ Phone = '+13232000150'; Otp = '9' }   # no iMessage: failed, nothing delivered
+
+        $receipt = @($rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -JournalPath $journal -ErrorAction SilentlyContinue | Sort-Object Position)
+        $imported = @(Import-OtpJournal $journal)
+        $imported.Count | Should -Be 6
+        $imported.Status | Should -Be $receipt.Status
+        $imported.MessageId | Should -Be $receipt.MessageId
+        Get-Content $journal -Raw | Should -Not -Match ([regex]::Escape($SandboxKeys.OtpBlue))
+
+        { $rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -JournalPath $journal -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Journal.AlreadyExists,OtpTools.SendOtpCodeCommand'
+
+        $resumed = @($rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -JournalPath $journal -Resume -ErrorAction SilentlyContinue | Sort-Object Position)
+        $resumed.Count | Should -Be 6
+        # Delivered rows come from the journal, same message ids; the failed row (nothing was delivered) is sent again.
+        ($resumed | Select-Object -First 5).Resumed | Should -Be @($true, $true, $true, $true, $true)
+        ($resumed | Select-Object -First 5).MessageId | Should -Be ($receipt | Select-Object -First 5).MessageId
+        $resumed[5].Resumed | Should -BeFalse
+        $resumed[5].ErrorId | Should -Be 'OtpBlue.NoIMessage'
+    }
+}
