@@ -9,11 +9,13 @@ using OtpTools.Sandbox.Providers.OtpBlue;
 
 // `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250 --latency 300]`: serves the four provider
 // APIs on loopback until Ctrl+C, SIGTERM, or (with --until-stdin-closes, for scripts) until standard input closes.
-const string Usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] [--until-stdin-closes]";
+const string Usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] [--no-imessage-prefix <+digits>] [--otpiq-credit <IQD>] [--until-stdin-closes]";
 var port = 5080;
 var seed = 250;
 var latency = 0;
 var untilStdinCloses = false;
+string? noIMessagePrefix = null;
+var otpiqCredit = OtpTools.Sandbox.Providers.Otpiq.OtpiqSandbox.DefaultCredit;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,6 +23,8 @@ for (var i = 0; i < args.Length; i++)
         case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535: i++; break;
         case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed): i++; break;
         case "--latency" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out latency): i++; break;
+        case "--no-imessage-prefix" when i + 1 < args.Length && args[i + 1].StartsWith("+", StringComparison.Ordinal): noIMessagePrefix = args[++i]; break;
+        case "--otpiq-credit" when i + 1 < args.Length && decimal.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out otpiqCredit): i++; break;
         case "--until-stdin-closes": untilStdinCloses = true; break;
         default:
             Console.Error.WriteLine($"OtpTools sandbox: '{args[i]}' is not understood here. {Usage}");
@@ -44,6 +48,8 @@ await using (server)
     server.OtpBlue.SeedHistory(seed, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
     server.GetOtp.SeedSenders(seed);
     foreach (var prefix in server.Prefixes) server.Faults.SetLatency(prefix, TimeSpan.FromMilliseconds(latency));
+    server.OtpBlue.NoIMessagePrefix = noIMessagePrefix;
+    server.Otpiq.Credit = otpiqCredit;
 
     Console.WriteLine($"OtpTools sandbox listening on {server.BaseUri} (process {Environment.ProcessId}{(latency > 0 ? $", {latency} ms latency" : "")})");
     Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_BASEURI = '{server.UriFor("otpblue")}'");

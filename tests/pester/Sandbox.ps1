@@ -22,7 +22,7 @@ function Start-OtpSandbox {
     Starts the sandbox (built by `dotnet build`), checks that the sandbox answering is the process it started, sets the
     environment, imports the module. Returns the sandbox: Uri (its base address) and Process (for Stop-OtpSandbox).
     #>
-    param([int] $LatencyMilliseconds = 0)
+    param([int] $LatencyMilliseconds = 0, [string[]] $ExtraArguments = @())
     $configuration = if ($env:OTPTOOLS_TEST_CONFIGURATION) { $env:OTPTOOLS_TEST_CONFIGURATION } else { 'Debug' }
     $dll = Join-Path $SandboxRepoRoot "src/OtpTools.Sandbox/bin/$configuration/net10.0/OtpTools.Sandbox.dll"
     if (-not (Test-Path $dll)) { throw "The sandbox is not built at $($dll): run 'dotnet build' (or ./build.ps1) first." }
@@ -30,7 +30,7 @@ function Start-OtpSandbox {
     $errorLog = [IO.Path]::GetTempFileName()
     # Port 0: the sandbox picks a free port and prints the address it listens on. `dotnet <dll>` is the sandbox
     # process itself (no `dotnet run` parent), so stopping it stops the sandbox.
-    $process = Start-Process dotnet -ArgumentList @("`"$dll`"", '--port', '0', '--latency', $LatencyMilliseconds) -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError $errorLog
+    $process = Start-Process dotnet -ArgumentList (@("`"$dll`"", '--port', '0', '--latency', $LatencyMilliseconds) + $ExtraArguments) -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError $errorLog
     # Whatever fails from here on, the process just started does not outlive this call.
     try {
         $deadline = [datetime]::UtcNow.AddSeconds(30)

@@ -47,6 +47,12 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
 
         public string Prefix => "otpblue";
 
+        /// <summary>
+        /// Numbers starting with this (e.g. "+6142") have no iMessage (150), like the scenario number: for benchmarks
+        /// and tests of failover at scale, where OTP Blue's "50 % to 98 %" share of 150 answers is the point.
+        /// </summary>
+        public string? NoIMessagePrefix { get; set; }
+
         /// <summary>Hostile paging, for tests: the page number ignored, or a total that grows with every page.</summary>
         public PagingFault PagingFault { get; set; }
         public string ApiKey { get; set; } = SandboxKeys.OtpBlue;
@@ -149,6 +155,8 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             var e164 = "+" + digits;
             if (OtpBlueScenarios.Codes.TryGetValue(e164, out var scenario))
                 return Failed(scenario, e164, code.Value.Text!, sender?.Text, lang);
+            if (NoIMessagePrefix != null && e164.StartsWith(NoIMessagePrefix, StringComparison.Ordinal))
+                return Failed(150, e164, code.Value.Text!, sender?.Text, lang);
 
             var number = SandboxJson.ParsePhone(e164);
             if (number == null) return Failure(1800, e164, $"Invalid phone number {e164}");
