@@ -182,7 +182,8 @@ namespace OtpTools
             while (_traceLines.TryDequeue(out var line))
             {
                 var text = TerminalText.Safe(Redact(line.Text));
-                if (line.IsDebug) WriteDebug(text);
+                if (line.Kind == TraceKind.Debug) WriteDebug(text);
+                else if (line.Kind == TraceKind.Warning) WriteWarning(text);
                 else WriteVerbose(text);
             }
         }
@@ -234,15 +235,17 @@ namespace OtpTools
             }
         }
 
+        private enum TraceKind { Verbose, Debug, Warning }
+
         private readonly struct TraceLine
         {
-            public TraceLine(bool isDebug, string text)
+            public TraceLine(TraceKind kind, string text)
             {
-                IsDebug = isDebug;
+                Kind = kind;
                 Text = text;
             }
 
-            public bool IsDebug { get; }
+            public TraceKind Kind { get; }
             public string Text { get; }
         }
 
@@ -262,9 +265,10 @@ namespace OtpTools
             public bool DebugEnabled { get; }
             public void Verbose(string message)
             {
-                if (VerboseEnabled) _queue.Enqueue(new TraceLine(false, message));
+                if (VerboseEnabled) _queue.Enqueue(new TraceLine(TraceKind.Verbose, message));
             }
-            public void Debug(string message) => _queue.Enqueue(new TraceLine(true, message));
+            public void Debug(string message) => _queue.Enqueue(new TraceLine(TraceKind.Debug, message));
+            public void Warning(string message) => _queue.Enqueue(new TraceLine(TraceKind.Warning, message));
         }
     }
 }

@@ -184,7 +184,7 @@ namespace OtpTools.Module.Tests
                 Add($"Send Otpiq: -Sender {name}", iqTo + " -Code 1 -Sender $v", value, "Validation.SenderTooLong", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[]
                      {
-                         ("ISO Korean ko", "ko"), ("ISO Indonesian id", "id"), ("Thai th", "th"), ("Norwegian nb", "nb"), ("a word", "english"),
+                         ("a word", "english"), ("unknown code", "xx"),
                          ("a culture name", "en-US"), ("whitespace", " "), ("path traversal", "../en"),
                          ("SQL injection", "en' OR '1'='1"), ("Cyrillic lookalike", "еn"),
                      })
@@ -203,8 +203,6 @@ namespace OtpTools.Module.Tests
             foreach (var (name, value) in new[] { ("CR LF", "Bearer x\r\nX-Injected: 1"), ("LF", "Bearer x\nSet-Cookie: a=b"), ("NUL", "Bearer x\0") })
                 Add($"Send OtpBlue: -StatusCallbackHeader with {name} (header injection)", blueTo + " -Code 1 -StatusCallback https://h.example.com/otp -StatusCallbackHeader $v", value,
                     "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
-            Add("Send OtpBlue: -StatusCallbackHeader without -StatusCallback", blueTo + " -Code 1 -StatusCallbackHeader 'Bearer x'", null,
-                "Validation.StatusCallbackHeaderWithoutUrl", ErrorCategory.InvalidArgument, 1);
             foreach (var option in new[] { "-Channel sms", "-WhatsappAccountId 1", "-WhatsappPhoneId 1", "-TemplateName t", "-WebhookUrl https://h.example.com",
                          "-DeliveryReportType all", "-WebhookSecret s", "-TemplateId t", "-TemplateParameter @{ a = 1 }" })
                 Add($"Send OtpBlue: {option.Split(' ')[0]} does not apply", blueTo + " -Code 1 " + option, null, "Validation.UnsupportedParameter", ErrorCategory.InvalidArgument, 1);

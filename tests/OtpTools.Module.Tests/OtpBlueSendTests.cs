@@ -142,6 +142,30 @@ namespace OtpTools.Module.Tests
             Assert.Equal(receipts - 1, _m.Sandbox.OtpBlue.Deliveries.Count - before);
         }
 
+        [Fact]
+        public void Iso_language_codes_otp_blue_spells_its_own_way_are_sent_as_its_codes_with_one_warning_per_value()
+        {
+            var before = _m.Sandbox.OtpBlue.Deliveries.Count;
+            var run = _m.Run("'+61412345671', '+61412345672' | Send-OtpCode -Provider OtpBlue -Code 1 -Language ko -ApiKey $key -ThrottleLimit 1\n" +
+                             "Send-OtpCode -Provider OtpBlue -To +61412345673 -Code 1 -Language th -ApiKey $key", ModuleFixture.OtpBlueKey());
+            Assert.Empty(run.Errors);
+            Assert.All(run.Objects<OtpSendResult>(), r => Assert.True(r.Success, r.ErrorMessage));
+            Assert.Equal(new[] { "kr", "kr", "en" }, _m.Sandbox.OtpBlue.Deliveries.Skip(before).Select(d => d.Language));
+            Assert.Equal(2, run.Warnings.Count);   // once for ko (two rows), once for th
+            Assert.Contains(run.Warnings, w => w.Contains("'ko'") && w.Contains("'kr'"));
+        }
+
+        [Fact]
+        public void StatusCallbackHeader_alone_is_sent_as_the_document_names_it()
+        {
+            var before = _m.Sandbox.OtpBlue.Deliveries.Count;
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345674 -Code 5 -ApiKey $key -StatusCallbackHeader 'Bearer hook-token'", ModuleFixture.OtpBlueKey());
+            Assert.Empty(run.Errors);
+            var delivered = Assert.Single(_m.Sandbox.OtpBlue.Deliveries.Skip(before));
+            Assert.Equal("Bearer hook-token", delivered.StatusCallbackHeader);
+            Assert.Null(delivered.StatusCallback);
+        }
+
         public static IEnumerable<object[]> BadInput() => new[]
         {
             new object[] { "-To +61412345678 -Code 12345678901", "Validation.CodeTooLong", "12345678901", "10" },
@@ -149,7 +173,6 @@ namespace OtpTools.Module.Tests
             // With no value to show, the error's target is the row's recipient.
             new object[] { "-To +61412345678", "Validation.CodeRequired", "+61412345678", "required" },
             new object[] { "-To +61412345678 -Code 1 -Sender ABCDEFGHIJKLMNOPQ", "Validation.SenderTooLong", "ABCDEFGHIJKLMNOPQ", "16" },
-            new object[] { "-To +61412345678 -Code 1 -Language ko", "Validation.LanguageNotSupported", "ko", "'kr'" },
             new object[] { "-To +61412345678 -Code 1 -Language english", "Validation.LanguageNotSupported", "english", "Allowed" },
             new object[] { "-To +8613800138000 -Code 1", "Validation.UnsupportedRegion", "+8613800138000", "China" },
             new object[] { "-To +5491123456789 -Code 1", "Validation.UnsupportedRegion", "+5491123456789", "Argentina" },

@@ -121,7 +121,7 @@ namespace OtpTools.Module.Tests
                     { Send-OtpCode -Provider EngageLab -To leak2@example.com -TemplateId otp-email -Code 1234 -Credential $wrongPair }
                     { Send-OtpCode -Provider EngageLab -To leak3@example.com -TemplateId no-such-template -Credential $pair }
                     { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallback https://cb.example.com -StatusCallbackHeader $header }
-                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallbackHeader $header }
+                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallbackHeader ($header + [char]10) }
                 )
                 foreach ($step in $all) {
                     try { & $step } catch { 'caught: ' + $_ + ' ' + $_.Exception + ' ' + $_.ErrorDetails }
@@ -134,7 +134,7 @@ namespace OtpTools.Module.Tests
             Assert.Contains(run.Objects<OtpSendResult>(), r => r.Success && r.ProviderType == "EngageLab");
             Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "EngageLab.AuthenticationFailed");
             Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "Otpiq.Unauthorized");
-            Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "Validation.StatusCallbackHeaderWithoutUrl");
+            Assert.Contains(run.Objects<OtpSendResult>(), r => r.ErrorId == "Validation.InvalidCharacters");
             Assert.Contains(run.Debug, d => d.Contains("request body"));
 
             var captured = run.AllText();

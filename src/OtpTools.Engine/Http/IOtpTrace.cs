@@ -12,6 +12,8 @@ namespace OtpTools.Engine.Http
         bool DebugEnabled { get; }
         void Verbose(string message);
         void Debug(string message);
+        /// <summary>Something the user should know although the call goes ahead (written as a warning).</summary>
+        void Warning(string message);
     }
 
     public sealed class NullTrace : IOtpTrace
@@ -21,5 +23,6 @@ namespace OtpTools.Engine.Http
         public bool DebugEnabled => false;
         public void Verbose(string message) { }
         public void Debug(string message) { }
+        public void Warning(string message) { }
     }
 }

@@ -23,6 +23,8 @@ namespace OtpTools.Engine.Providers.OtpBlue
         private const string Provider = OtpBlueProviderType.TypeName;
         private readonly OtpConnection _connection;
 
+        private readonly HashSet<string> _warnedLanguages = new HashSet<string>(StringComparer.Ordinal);
+
         public OtpBlueClient(OtpConnection connection) => _connection = connection;
 
         public IReadOnlyCollection<string> SendOptions { get; } = new[] { "StatusCallback", "StatusCallbackHeader" };
@@ -59,18 +61,23 @@ namespace OtpTools.Engine.Providers.OtpBlue
             string? language = null;
             if (!string.IsNullOrEmpty(request.Language))
             {
-                OtpBlueLimits.LanguageHints.TryGetValue(request.Language!.ToLowerInvariant(), out var hint);
-                language = InputRules.OneOf(request.Language!, OtpBlueLimits.Languages, "Language",
-                    "Validation.LanguageNotSupported", Provider, hint);
+                if (OtpBlueLimits.LanguageAliases.TryGetValue(request.Language!.ToLowerInvariant(), out var alias))
+                {
+                    lock (_warnedLanguages)
+                    {
+                        if (_warnedLanguages.Add(request.Language!.ToLowerInvariant()))
+                            _connection.Trace.Warning($"-Language '{request.Language}' is sent to OTP Blue as '{alias}', the code its language list uses" +
+                                                      (alias == "en" ? " for Thai." : "."));
+                    }
+                    language = alias;
+                }
+                else language = InputRules.OneOf(request.Language!, OtpBlueLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider);
             }
 
             if (request.StatusCallback != null)
                 InputRules.WebUrl(request.StatusCallback, "StatusCallback", "Validation.InvalidStatusCallback", Provider, httpsOnly: false);
-            // A line break in -StatusCallbackHeader (which OTP Blue writes into its webhook's header) is refused by
-            // OtpSendService's plain-text check, with every other free-text value.
-            if (request.StatusCallbackHeader != null && request.StatusCallback == null)
-                throw InputRules.Invalid("Validation.StatusCallbackHeaderWithoutUrl", "StatusCallbackHeader", "***",
-                    "-StatusCallbackHeader is sent with the status webhook; give -StatusCallback as well.");
+            // -StatusCallbackHeader may come alone (the document names it on its own: the webhook URL can be set with
+            // OTP Blue). A line break in it is refused by OtpSendService's plain-text check.
 
             return new Prepared(request, new OtpBlueSendBody
             {

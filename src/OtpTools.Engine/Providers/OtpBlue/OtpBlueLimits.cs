@@ -16,12 +16,16 @@ namespace OtpTools.Engine.Providers.OtpBlue
         };
 
         /// <summary>ISO codes people type that OTP Blue spells its own way.</summary>
-        public static IReadOnlyDictionary<string, string> LanguageHints { get; } = new Dictionary<string, string>
+        /// <summary>
+        /// ISO codes people write that OTP Blue's list spells its own way (or, for Thai, serves with English): sent as
+        /// OTP Blue's code, with a warning, rather than failing a row OTP Blue would send.
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> LanguageAliases { get; } = new Dictionary<string, string>
         {
-            ["ko"] = "OTP Blue writes Korean as 'kr'.",
-            ["id"] = "OTP Blue writes Indonesian as 'in'.",
-            ["th"] = "OTP Blue sends Thai with the 'en' template.",
-            ["nb"] = "OTP Blue writes Norwegian as 'no'.",
+            ["ko"] = "kr",
+            ["id"] = "in",
+            ["th"] = "en",
+            ["nb"] = "no",
         };
 
         /// <summary>
