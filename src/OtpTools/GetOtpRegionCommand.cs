@@ -46,9 +46,18 @@ namespace OtpTools
             Connect<IOtpRegionReader>(out var reader);
             try
             {
-                foreach (var region in Call(reader.GetRegionsAsync))
+                var regions = Call(reader.GetRegionsAsync);
+                foreach (var region in regions)
                 {
                     if (patterns.Count == 0 || patterns.Any(p => p.IsMatch(region.Code ?? string.Empty))) WriteProviderObject(region);
+                }
+                // A literal code that matches nothing is an error of its own (as Get-Item does); a wildcard stays silent.
+                foreach (var code in (Code ?? new string[0]).Where(c => c != null && !WildcardPattern.ContainsWildcardCharacters(c)))
+                {
+                    if (!regions.Any(r => string.Equals(r.Code, code.Trim(), System.StringComparison.OrdinalIgnoreCase)))
+                        WriteOtpError(new OtpException("Region.NotFound", OtpErrorCategory.ObjectNotFound,
+                            $"{ProviderName} does not send to region '{Engine.Http.TerminalText.Safe(code)}' (or it is not an ISO 3166-1 alpha-2 code). Get-OtpRegion lists the open ones.")
+                        { ParameterName = "Code", TargetValue = code }, code);
                 }
             }
             catch (OtpException error)

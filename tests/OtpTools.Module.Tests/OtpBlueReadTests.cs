@@ -143,7 +143,6 @@ namespace OtpTools.Module.Tests
         [InlineData("-Code nz", new[] { "NZ" })]
         [InlineData("n*", new[] { "NG", "NL", "NO", "NP", "NZ" })]
         [InlineData("-Code US, 'g?'", new[] { "GB", "GE", "GH", "GI", "GN", "US" })]
-        [InlineData("-Code CN", new string[0])]
         [InlineData("-Code 'x*'", new string[0])]
         public void Region_code_filters_the_providers_answer_by_wildcard_ignoring_case(string arguments, string[] codes)
         {
@@ -162,6 +161,17 @@ namespace OtpTools.Module.Tests
                 new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure("wrong") });
             Assert.Equal("OtpBlue.InvalidApiKey,OtpTools.GetOtpRegionCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+        }
+
+        [Fact]
+        public void A_literal_region_code_that_matches_nothing_is_a_not_found_error_and_a_wildcard_stays_silent()
+        {
+            var run = _m.Run("Get-OtpRegion NZ, CN, XX, 'QQ*' -Provider OtpBlue -ApiKey $key\n$?", Vars());
+            Assert.Equal(new[] { "NZ" }, run.Objects<OtpRegion>().Select(r => r.Code));
+            Assert.Equal(new[] { "CN", "XX" }, run.Errors.Select(e => (string)e.TargetObject));
+            Assert.All(run.Errors, e => Assert.StartsWith("Region.NotFound,", e.FullyQualifiedErrorId));
+            Assert.All(run.Errors, e => Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category));
+            Assert.False((bool)run.Output.Last().BaseObject);
         }
     }
 }
