@@ -147,5 +147,25 @@ namespace OtpTools.Module.Tests
                 Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), text);
             }
         }
+
+        [Fact]
+        public void The_default_tables_show_whole_message_ids_and_base_uris()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run(@"
+                $receipts = @(
+                    Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $blue
+                    Send-OtpCode -Provider EngageLab -To ('+86138006' + (Get-Random -Minimum 10000 -Maximum 99999)) -TemplateId test-template-1 -Credential $engagelab)
+                $receipts | Format-Table | Out-String -Width 200
+                Register-OtpProvider -Name Long -Type OtpBlue -BaseUri https://otp-gateway.internal.example.com/otpblue/v1
+                Get-OtpProvider | Format-Table | Out-String -Width 200
+                $receipts.MessageId", Keys());
+            Assert.Null(run.Terminating);
+            var strings = run.Output.Select(o => o.BaseObject).OfType<string>().ToList();
+            var table = strings[0];
+            foreach (var id in strings.Skip(2)) Assert.Contains(id, table);
+            Assert.DoesNotContain("\u2026", table);
+            Assert.Contains("https://otp-gateway.internal.example.com/otpblue/v1", strings[1]);
+        }
     }
 }
