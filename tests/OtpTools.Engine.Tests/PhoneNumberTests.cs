@@ -46,5 +46,18 @@ namespace OtpTools.Engine.Tests
             Assert.Equal("To", error.ParameterName);
             Assert.Equal(input, error.TargetValue);
         }
+
+        [Theory]
+        [InlineData("+447700900123", "GB (+44)", "not in a number range assigned there")]
+        [InlineData("+6141234", "AU (+61)", "not in a number range")]
+        [InlineData("+1323", "US (+1)", "too few digits")]
+        public void A_number_written_in_E164_that_is_not_valid_says_what_is_wrong_rather_than_asking_for_E164(string input, string country, string reason)
+        {
+            var error = Assert.Throws<OtpException>(() => OtpTools.Engine.Validation.PhoneNumber.Parse(input, "To", "OtpBlue"));
+            Assert.Equal("Validation.InvalidPhoneNumber", error.ErrorId);
+            Assert.Contains("written in international (E.164) form", error.Message);
+            Assert.Contains(country, error.Message);
+            Assert.Contains(reason, error.Message);
+        }
     }
 }

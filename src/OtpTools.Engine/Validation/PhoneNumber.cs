@@ -55,7 +55,7 @@ namespace OtpTools.Engine.Validation
             {
                 throw NotANumber(input, parameter);
             }
-            if (!Util.IsValidNumber(parsed)) throw NotANumber(input, parameter);
+            if (!Util.IsValidNumber(parsed)) throw NotValidForItsCountry(input, parameter, parsed);
             return new PhoneNumber(
                 Util.Format(parsed, PhoneNumberFormat.E164),
                 Util.GetRegionCodeForNumber(parsed) ?? "ZZ",
@@ -82,6 +82,24 @@ namespace OtpTools.Engine.Validation
         private static OtpException NotANumber(string? input, string parameter) =>
             InputRules.Invalid("Validation.InvalidPhoneNumber", parameter, input,
                 $"-{parameter} '{input}' is not a valid international phone number; use E.164 such as +13231112233.");
+
+        /// <summary>Written as an international number, but not one libphonenumber's metadata knows: say what is wrong.</summary>
+        private static OtpException NotValidForItsCountry(string? input, string parameter, LibPhoneNumber parsed)
+        {
+            var region = Util.GetRegionCodeForCountryCode(parsed.CountryCode);
+            var country = region == "ZZ" ? $"country code +{parsed.CountryCode}" : $"{region} (+{parsed.CountryCode})";
+            var reason = Util.IsPossibleNumberWithReason(parsed) switch
+            {
+                PhoneNumberUtil.ValidationResult.TOO_SHORT => "it has too few digits",
+                PhoneNumberUtil.ValidationResult.TOO_LONG => "it has too many digits",
+                PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => "no country uses that country code",
+                PhoneNumberUtil.ValidationResult.INVALID_LENGTH => "no number there has that many digits",
+                _ => "it is not in a number range assigned there",
+            };
+            return InputRules.Invalid("Validation.InvalidPhoneNumber", parameter, input,
+                $"-{parameter} '{input}' is written in international (E.164) form, but it is not a valid number for {country}: {reason}, " +
+                "according to the phone-number metadata (libphonenumber) the module checks against.");
+        }
 
         public override string ToString() => E164;
     }
