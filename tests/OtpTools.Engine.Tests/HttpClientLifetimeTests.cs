@@ -1,0 +1,35 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Http;
+using OtpTools.Engine.Providers;
+using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Sandbox;
+using Xunit;
+
+namespace OtpTools.Engine.Tests
+{
+    /// <summary>Clients come from the long-lived factory per run, never one client cached for the life of the process.</summary>
+    public sealed class HttpClientLifetimeTests : IClassFixture<SandboxFixture>
+    {
+        private readonly SandboxFixture _f;
+        public HttpClientLifetimeTests(SandboxFixture fixture) => _f = fixture;
+
+        [Fact]
+        public async Task Each_run_gets_a_client_of_its_own_from_the_factory_and_both_work()
+        {
+            var provider = new ResolvedProvider("OtpBlue", new OtpBlueProviderType(), new Uri(_f.Sandbox.UriFor("otpblue")));
+            var first = OtpHttpClients.For(provider);
+            var second = OtpHttpClients.For(provider);
+            Assert.NotSame(first, second);
+            Assert.True(OtpHttpClients.HandlerLifetime <= TimeSpan.FromMinutes(5), "handlers are recycled, so DNS changes are seen");
+            foreach (var http in new[] { first, second })
+            {
+                var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), http);
+                var regions = await ((OtpBlueClient)provider.Type.CreateClient(connection)).GetRegionsAsync(CancellationToken.None);
+                Assert.NotEmpty(regions);
+            }
+        }
+    }
+}
