@@ -347,7 +347,7 @@ namespace OtpTools
         private void EmitFinished()
         {
             FlushTrace();
-            foreach (var outcome in _run!.TakeFinished()) Emit(outcome);
+            Emit(_run!.TakeFinished());
             if (_run.JournalFailure != null) ThrowOtpError(_run.JournalFailure, JournalPath);
             ReportProgress(final: false);
         }
@@ -363,19 +363,27 @@ namespace OtpTools
         }
 
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>
-        private void Emit(SendOutcome outcome)
+        private void Emit(SendOutcome outcome) => Emit(new[] { outcome });
+
+        /// <summary>
+        /// Every receipt of a batch first, then the errors: under -ErrorAction Stop the first error ends the run, and
+        /// no receipt may be lost to it. Before that error, the requests still in flight finish and get their receipts
+        /// (their errors are in their receipts).
+        /// </summary>
+        private void Emit(IReadOnlyList<SendOutcome> outcomes)
         {
-            WriteProviderObject(outcome.Result);
-            if (outcome.Error == null || outcome.Quiet) return;
-            if (_stopAtFirstFailure)
+            foreach (var outcome in outcomes) WriteProviderObject(outcome.Result);
+            foreach (var outcome in outcomes)
             {
-                // The first failure under -ErrorAction Stop: requests already in flight finish and get their receipts
-                // (their errors are in their receipts), then the error ends the run.
-                WaitFor(_run!.WhenAllFinish());
-                FlushTrace();
-                foreach (var other in _run.TakeFinished()) WriteProviderObject(other.Result);
+                if (outcome.Error == null || outcome.Quiet) continue;
+                if (_stopAtFirstFailure)
+                {
+                    WaitFor(_run!.WhenAllFinish());
+                    FlushTrace();
+                    foreach (var other in _run.TakeFinished()) WriteProviderObject(other.Result);
+                }
+                WriteOtpError(outcome.Error, outcome.Result.Recipient);
             }
-            WriteOtpError(outcome.Error, outcome.Result.Recipient);
         }
 
         private void ReportProgress(bool final)
