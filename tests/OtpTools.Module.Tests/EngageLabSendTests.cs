@@ -73,7 +73,7 @@ namespace OtpTools.Module.Tests
         public static IEnumerable<object?[]> ProviderFailures() => new[]
         {
             new object?[] { "+13232109110", "-TemplateId test-template-1", Pair(secret: "wrong-secret"), "2001", "EngageLab.AuthenticationFailed", ErrorCategory.AuthenticationError, "incorrect" },
-            new object?[] { "+13232109111", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabDisabledDevKey), "2002", "EngageLab.TokenExpired", ErrorCategory.AuthenticationError, "disabled" },
+            new object?[] { "+13232109111", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabDisabledDevKey), "2002", "EngageLab.KeyExpiredOrDisabled", ErrorCategory.AuthenticationError, "disabled" },
             new object?[] { "+13232109112", "-TemplateId test-template-1", Pair(SandboxKeys.EngageLabNoPermissionDevKey), "2004", "EngageLab.PermissionDenied", ErrorCategory.PermissionDenied, "permission" },
             new object?[] { "+13232109113", "-TemplateId " + EngageLabScenarios.ForceInvalidJson, Pair(), "3001", "EngageLab.InvalidJson", ErrorCategory.InvalidData, "format" },
             new object?[] { "+13232109114", "-TemplateId " + EngageLabScenarios.ForceInvalidParameter, Pair(), "3002", "EngageLab.InvalidParameter", ErrorCategory.InvalidArgument, "parameters" },

@@ -156,6 +156,16 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Debug_shows_the_request_body_as_written_with_no_html_escapes()
+        {
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345675 -Code 1 -Sender 'A&B' -ApiKey $key -Debug", ModuleFixture.OtpBlueKey());
+            var body = Assert.Single(run.Debug, d => d.Contains("request body"));
+            Assert.Contains("\"contact\":\"+61412345675\"", body);
+            Assert.Contains("\"sender\":\"A&B\"", body);
+            Assert.DoesNotContain("\\u002B", body);
+        }
+
+        [Fact]
         public void StatusCallbackHeader_alone_is_sent_as_the_document_names_it()
         {
             var before = _m.Sandbox.OtpBlue.Deliveries.Count;

@@ -30,6 +30,8 @@ namespace OtpTools.Module.Tests
                 (info.Name, info.Type, info.BaseUri, info.Vault, info.SecretName, info.IsDefault));
             Assert.Contains("\"secretName\": \"OtpBlueProd\"", config.FileText);
             Assert.DoesNotContain(Sandbox.SandboxKeys.OtpBlue, config.FileText);
+            // Only the stored camelCase fields: nothing derived such as HasVaultSecret.
+            Assert.DoesNotContain("HasVaultSecret", config.FileText);
         }
 
         [Fact]

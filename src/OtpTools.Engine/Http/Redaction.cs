@@ -18,6 +18,10 @@ namespace OtpTools.Engine.Http
 
         public static string Url(Uri uri) => SecretQuery.Replace(uri.ToString(), Mask);
 
-        public static string Body(string? body) => body == null ? string.Empty : SecretJson.Replace(body, Mask);
+        // System.Text.Json escapes + & < > ' ` for HTML safety; shown as themselves so "+61412345678" reads as written.
+        private static readonly Regex HtmlSafeEscape = new Regex(@"\\u00(2[Bb67]|3[CcEe]|60)", RegexOptions.Compiled);
+
+        public static string Body(string? body) => body == null ? string.Empty
+            : HtmlSafeEscape.Replace(SecretJson.Replace(body, Mask), m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
     }
 }

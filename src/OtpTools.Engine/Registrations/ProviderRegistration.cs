@@ -15,7 +15,8 @@ namespace OtpTools.Engine.Registrations
         [JsonPropertyName("secretName")] public string? SecretName { get; set; }
         [JsonPropertyName("isDefault")] public bool IsDefault { get; set; }
 
-        public bool HasVaultSecret => !string.IsNullOrEmpty(Vault) && !string.IsNullOrEmpty(SecretName);
+        // Derived, so not written to providers.json (whose keys are all camelCase fields).
+        [JsonIgnore] public bool HasVaultSecret => !string.IsNullOrEmpty(Vault) && !string.IsNullOrEmpty(SecretName);
 
         public ProviderRegistration Copy() => (ProviderRegistration)MemberwiseClone();
     }

@@ -13,7 +13,7 @@ namespace OtpTools.Engine.Providers.EngageLab
             [2001] = new ProviderErrorEntry("EngageLab.AuthenticationFailed", OtpErrorCategory.AuthenticationError, 401,
                 "authentication failed, incorrect or missing token",
                 "Check the dev_key/dev_secret passed with -Credential or set in OTPTOOLS_<PROVIDER>_DEVKEY/_DEVSECRET."),
-            [2002] = new ProviderErrorEntry("EngageLab.TokenExpired", OtpErrorCategory.AuthenticationError, 401,
+            [2002] = new ProviderErrorEntry("EngageLab.KeyExpiredOrDisabled", OtpErrorCategory.AuthenticationError, 401,
                 "authentication failed, token expired or disabled", "Enable the key in the EngageLab console or create a new one."),
             [2004] = new ProviderErrorEntry("EngageLab.PermissionDenied", OtpErrorCategory.PermissionDenied, 403,
                 "no permission to call this API", "Grant this key access to the OTP API in the EngageLab console.", rejectsCredential: true),
