@@ -207,6 +207,12 @@ namespace OtpTools
             if (PagingParameters.First != ulong.MaxValue) window.Limit = (long)Math.Min(PagingParameters.First, long.MaxValue);
             // Ask for no more rows than -First wants.
             if (window.Limit is long limit && limit > 0 && limit < window.PageSize) window.PageSize = (int)limit;
+            // -First 0 -IncludeTotalCount: the total is on the first page; ask for the smallest one.
+            if (window.Limit == 0 && PagingParameters.IncludeTotalCount)
+            {
+                window.CountOnly = true;
+                window.PageSize = 1;
+            }
         }
 
         /// <summary>Writes a listing page by page, holding one page at a time; -IncludeTotalCount from the first page.</summary>

@@ -173,5 +173,21 @@ namespace OtpTools.Module.Tests
             Assert.All(run.Errors, e => Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category));
             Assert.False((bool)run.Output.Last().BaseObject);
         }
+
+        [Theory]
+        [InlineData("otpblue", "Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -First 0 -IncludeTotalCount -ApiKey $key", 2600)]
+        [InlineData("getotp", "Get-OtpSender -Provider GetOtp -First 0 -IncludeTotalCount -ApiKey $go", 2600)]
+        public void IncludeTotalCount_with_First_0_reads_one_page_for_the_total_and_writes_no_row(string prefix, string command, int total)
+        {
+            _m.Sandbox.GetOtp.SeedSenders(2600);
+            var before = _m.Sandbox.RequestCount(prefix);
+            var run = _m.Run(command, new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.OtpBlue), ["go"] = ModuleFixture.Secure(SandboxKeys.GetOtp) });
+            Assert.Empty(run.Errors);
+            var only = Assert.Single(run.Output);
+            var text = only.BaseObject!.ToString()!;
+            Assert.Contains(total.ToString(System.Globalization.CultureInfo.InvariantCulture), text);
+            Assert.DoesNotContain("Unknown", text);
+            Assert.Equal(1, _m.Sandbox.RequestCount(prefix) - before);
+        }
     }
 }

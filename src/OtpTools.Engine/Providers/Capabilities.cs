@@ -69,5 +69,7 @@ namespace OtpTools.Engine.Providers
         /// <summary>At most this many rows; null for all.</summary>
         public long? Limit { get; set; }
         public int PageSize { get; set; } = 1000;
+        /// <summary>-First 0 -IncludeTotalCount: read one page for its total, write no row.</summary>
+        public bool CountOnly { get; set; }
     }
 }

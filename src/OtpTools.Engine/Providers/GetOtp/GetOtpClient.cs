@@ -36,7 +36,7 @@ namespace OtpTools.Engine.Providers.GetOtp
             // No offset at GetOTP: skipped rows are read too, so size pages to cover -Skip plus -First when smaller.
             var pageSize = query.PageSize;
             if (query.Limit is long limit && limit > 0 && query.Skip + limit < pageSize) pageSize = (int)(query.Skip + limit);
-            return new SenderPager(this, status, pageSize, query.Skip, query.Limit);
+            return new SenderPager(this, status, pageSize, query.Skip, query.Limit, query.CountOnly);
         }
 
         /// <summary>The first page's URL, or a later one from the page_token of the previous page's next link.</summary>
@@ -137,8 +137,11 @@ namespace OtpTools.Engine.Providers.GetOtp
             private bool _started, _done;
             private readonly PagingGuard _guard;
 
-            public SenderPager(GetOtpClient client, string? status, int pageSize, long skip, long? limit)
+            private readonly bool _countOnly;
+
+            public SenderPager(GetOtpClient client, string? status, int pageSize, long skip, long? limit, bool countOnly = false)
             {
+                _countOnly = countOnly;
                 _client = client;
                 _guard = new PagingGuard(client._connection.Provider.Name);
                 _status = status;
@@ -152,7 +155,7 @@ namespace OtpTools.Engine.Providers.GetOtp
             public async Task<IReadOnlyList<OtpSender>?> NextPageAsync(CancellationToken cancellationToken)
             {
                 // Pages that -Skip drops entirely are read on, so a caller only sees null at the end.
-                while (!_done && !(_remaining <= 0))
+                while (!_done && (!(_remaining <= 0) || (_countOnly && !_started)))
                 {
                     if (_started && _token == null) break;
                     var page = await _client.GetPageAsync(_client.PageUri(_status, _pageSize, _token), cancellationToken).ConfigureAwait(false);

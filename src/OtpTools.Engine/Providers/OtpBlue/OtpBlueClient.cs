@@ -187,7 +187,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
             public async Task<IReadOnlyList<OtpHistoryEntry>?> NextPageAsync(CancellationToken cancellationToken)
             {
-                if (_done || _remaining <= 0) return null;
+                if (_done || (_remaining <= 0 && !(_query.CountOnly && Total == null))) return null;
                 var uri = _client._connection.Endpoint(HistoryPath +
                     "?from_date=" + _query.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) +
                     "&to_date=" + _query.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) +
