@@ -59,5 +59,16 @@ namespace OtpTools.Engine.Tests
             Assert.Contains(country, error.Message);
             Assert.Contains(reason, error.Message);
         }
+
+        [Theory]
+        [InlineData(null, "was not given")]
+        [InlineData("", "was empty")]
+        [InlineData("   ", "was empty")]
+        public void A_missing_recipient_says_whether_it_was_not_given_or_empty(string? input, string words)
+        {
+            var error = Assert.Throws<OtpException>(() => OtpTools.Engine.Validation.PhoneNumber.Parse(input, "To", "OtpBlue"));
+            Assert.Equal("Validation.RecipientRequired", error.ErrorId);
+            Assert.Contains(words, error.Message);
+        }
     }
 }

@@ -17,9 +17,15 @@ namespace OtpTools.Engine.Validation
         public static string Required(string? value, string parameter, string errorId, string provider)
         {
             if (string.IsNullOrWhiteSpace(value))
-                throw Invalid(errorId, parameter, value, $"-{parameter} is required by {provider} and was empty.");
+                throw Invalid(errorId, parameter, value, Missing(parameter, provider, value));
             return value!;
         }
+
+        /// <summary>"was not given" for an omitted value (no parameter, no CSV column), "was empty" for an empty one.</summary>
+        public static string Missing(string parameter, string provider, string? value) =>
+            $"-{parameter} is required by {provider} and " + (value == null
+                ? $"was not given (as a parameter, or as a {parameter} column of the input rows)."
+                : "was empty.");
 
         public static void MaxLength(string? value, int max, string parameter, string errorId, string provider)
         {

@@ -38,8 +38,7 @@ namespace OtpTools.Engine.Validation
         {
             var text = (input ?? string.Empty).Trim();
             if (text.Length == 0)
-                throw InputRules.Invalid("Validation.RecipientRequired", parameter, input,
-                    $"-{parameter} is required by {provider} and was empty.");
+                throw InputRules.Invalid("Validation.RecipientRequired", parameter, input, InputRules.Missing(parameter, provider, input));
             // libphonenumber is lenient: it drops text around a number ("call +61...", an emoji, a zero-width or
             // bidi mark) and reads letters as a keypad (1-800-FLOWERS). A recipient is only digits and separators.
             if (!IsNumberText(text)) throw NotANumber(input, parameter);
