@@ -275,8 +275,10 @@ namespace OtpTools
     [Cmdlet(VerbsLifecycle.Unregister, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class UnregisterOtpProviderCommand : OtpRegistrationCmdlet
     {
+        /// <summary>Wildcards allowed (as Get-OtpProvider takes them); each matching registration is asked about with -Confirm.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(RegisteredNameCompleter))]
+        [SupportsWildcards]
         public string Name { get; set; } = "";
 
         protected override void ProcessRecord()
@@ -284,13 +286,19 @@ namespace OtpTools
             var store = Store;
             try
             {
-                if (store.Find(Name) == null) throw NotFound(Name, store);
-                if (!ShouldProcess($"{Name} in {store.Path}", "Unregister OTP provider")) return;
-                store.Update(all =>
+                var pattern = WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
+                var matches = store.Load().Where(r => pattern.IsMatch(r.Name)).Select(r => r.Name).ToList();
+                // A literal name that matches nothing is an error; a wildcard that matches nothing stays silent.
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(Name)) throw NotFound(Name, store);
+                foreach (var name in matches)
                 {
-                    if (all.RemoveAll(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase)) == 0) throw NotFound(Name, store);
-                    return true;
-                });
+                    if (!ShouldProcess($"{name} in {store.Path}", "Unregister OTP provider")) continue;
+                    store.Update(all =>
+                    {
+                        if (all.RemoveAll(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) == 0) throw NotFound(name, store);
+                        return true;
+                    });
+                }
             }
             catch (OtpException e)
             {

@@ -189,5 +189,18 @@ namespace OtpTools.Module.Tests
             Assert.Contains("OtpBlue", all);
             Assert.Equal(new[] { "Staging" }, texts.SkipWhile(t => t != "--").Skip(1));
         }
+
+        [Fact]
+        public void Unregister_takes_wildcards_as_Get_OtpProvider_does()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run(@"
+                'Blue1', 'Blue2', 'Other' | ForEach-Object { Register-OtpProvider -Name $_ -Type OtpBlue }
+                Unregister-OtpProvider -Name 'blue*'
+                Unregister-OtpProvider -Name 'nothing*'
+                (Get-OtpProvider).Name");
+            Assert.Empty(run.Errors);
+            Assert.Equal(new[] { "Other" }, run.Output.Select(o => (string)o.BaseObject));
+        }
     }
 }
