@@ -53,7 +53,8 @@ namespace OtpTools.Module.Tests
             try
             {
                 // 1. Ctrl+C: pwsh takes SIGINT as Ctrl+C only in a terminal, so it runs in a tmux pane of its own.
-                var (interrupted, _) = RunInTerminalAndInterrupt(Script(csv, journal, resume: false), TimeSpan.FromMilliseconds(random.Next(1500, 3500)));
+                var (interrupted, _) = RunInTerminalAndInterrupt(Script(csv, journal, resume: false), TimeSpan.FromMilliseconds(random.Next(200, 2000)),
+                    ready: () => File.Exists(journal) && File.ReadAllLines(journal).Length > 20);
                 Assert.True(interrupted < TimeSpan.FromSeconds(5), $"pwsh took {interrupted} to end after Ctrl+C");
                 var afterInterrupt = Journaled(journal);
                 Assert.InRange(afterInterrupt.Count, 1, Rows - 1);
@@ -62,7 +63,11 @@ namespace OtpTools.Module.Tests
                 // 2. kill -9 in the middle of the resumed run: no chance to clean up at all.
                 using (var process = Process.Start(Pwsh(Script(csv, journal, resume: true)))!)
                 {
-                    Thread.Sleep(random.Next(2000, 4000));
+                    // Killed at a random moment once it is sending (start-up and reading the input take a while on a busy machine).
+                    var linesBefore = File.ReadAllLines(journal).Length;
+                    var deadline = DateTime.UtcNow.AddSeconds(90);
+                    while (File.ReadAllLines(journal).Length < linesBefore + 20 && DateTime.UtcNow < deadline && !process.HasExited) Thread.Sleep(50);
+                    Thread.Sleep(random.Next(200, 2000));
                     process.Kill();
                     Assert.True(process.WaitForExit(10_000));
                 }
@@ -108,7 +113,7 @@ namespace OtpTools.Module.Tests
         /// Runs pwsh in a window of a private tmux server, sends SIGINT after <paramref name="after"/>; returns how long
         /// it took to end, and what the terminal showed.
         /// </summary>
-        private (TimeSpan Took, string Screen) RunInTerminalAndInterrupt(string script, TimeSpan after)
+        private (TimeSpan Took, string Screen) RunInTerminalAndInterrupt(string script, TimeSpan after, Func<bool>? ready = null)
         {
             var socket = "otptools-test-" + Guid.NewGuid().ToString("N");
             var start = Pwsh(script);
@@ -120,6 +125,9 @@ namespace OtpTools.Module.Tests
                 Tmux(start, socket, "set-option", "-g", "remain-on-exit", "on");
                 var created = Tmux(start, socket, "new-window", "-d", "-P", "-F", "#{pane_pid} #{window_id}", command).Trim().Split(' ');
                 using var pwsh = Process.GetProcessById(int.Parse(created[0]));
+                // Interrupted at a random moment after it is under way (start-up takes a while on a busy machine).
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                while (ready != null && !ready() && DateTime.UtcNow < deadline && !pwsh.HasExited) Thread.Sleep(50);
                 Thread.Sleep(after);
                 using (var kill = Process.Start("kill", new[] { "-INT", created[0] })!) kill.WaitForExit();
                 var clock = Stopwatch.StartNew();
@@ -142,11 +150,12 @@ namespace OtpTools.Module.Tests
             var csv = Path.Combine(folder, "numbers.csv");
             File.WriteAllLines(csv, new[] { "Phone" }.Concat(Enumerable.Range(new Random().Next(1000, 8000) * 10000, 200).Select(i => "+614" + i.ToString("D8"))));
             _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(400));
+            var requests = _m.Sandbox.RequestCount("otpblue");
             try
             {
                 var (took, screen) = RunInTerminalAndInterrupt(
                     $"Import-Module '{Paths.Manifest}'; Import-Csv '{csv}' | Send-OtpCode -Provider OtpBlue -Code 1 -ThrottleLimit 4 | Out-Null",
-                    TimeSpan.FromSeconds(4));
+                    TimeSpan.FromMilliseconds(600), ready: () => _m.Sandbox.RequestCount("otpblue") >= requests + 8);
                 Assert.True(took < TimeSpan.FromSeconds(5), $"pwsh took {took} to end after Ctrl+C");
                 Assert.Matches(@"WARNING: Send-OtpCode stopped with row\(s\) \d+(, \d+)* in flight: their codes may have been delivered", screen);
             }
