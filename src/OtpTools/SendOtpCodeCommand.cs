@@ -25,6 +25,7 @@ namespace OtpTools
         private bool _stopAtFirstFailure;
         private int _position;
         private int? _total;
+        private int[]? _inFlightAtStop;
         private TimeSpan? _lastProgress;
 
         /// <summary>
@@ -174,18 +175,8 @@ namespace OtpTools
         protected override void StopProcessing()
         {
             base.StopProcessing();
-            var inFlight = _run?.InFlightPositions ?? new int[0];
-            if (_journal != null || inFlight.Length == 0) return;
-            // Without a journal, this is the last word the user gets: PowerShell takes no output once stopping.
-            try
-            {
-                Host.UI.WriteWarningLine($"Send-OtpCode stopped with row(s) {string.Join(", ", inFlight)} in flight: their codes may have been " +
-                    "delivered, with no receipt. Check them before sending again; -JournalPath keeps a record that survives a stop.");
-            }
-            catch (Exception)
-            {
-                // A host without a UI: nothing more can be said.
-            }
+            // Only noted here: this runs on another thread, where writing to the host can deadlock with the pipeline.
+            _inFlightAtStop = _run?.InFlightPositions;
         }
 
         /// <summary>
@@ -196,6 +187,17 @@ namespace OtpTools
         {
             _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
             _journal?.Dispose();
+            if (_journal != null || _inFlightAtStop == null || _inFlightAtStop.Length == 0) return;
+            // Without a journal, this is the last word the user gets: PowerShell takes no more output once stopping.
+            try
+            {
+                Host.UI.WriteWarningLine($"Send-OtpCode stopped with row(s) {string.Join(", ", _inFlightAtStop)} in flight: their codes may have been " +
+                    "delivered, with no receipt. Check them before sending again; -JournalPath keeps a record that survives a stop.");
+            }
+            catch (Exception)
+            {
+                // A host without a UI: nothing more can be said.
+            }
         }
 
         /// <summary>One provider, or a route: a connection per provider, each with its own credential.</summary>
