@@ -156,6 +156,10 @@ namespace OtpTools
                     if (Default) MakeDefault(all, registration);
                     return registration;
                 });
+                // Said now rather than at the first send: a vault secret needs Get-Secret in every session that sends.
+                if (registration.HasVaultSecret && InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias) == null)
+                    WriteWarning($"'{Name}' reads its key from vault '{Vault}' with Get-Secret, which this session does not have: sends through it will fail " +
+                                 "until SecretManagement is installed (Install-Module Microsoft.PowerShell.SecretManagement) and the vault registered.");
                 if (PassThru) WriteObject(ToInfo(registration));
             }
             catch (OtpException e)

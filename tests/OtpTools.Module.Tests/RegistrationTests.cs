@@ -202,5 +202,19 @@ namespace OtpTools.Module.Tests
             Assert.Empty(run.Errors);
             Assert.Equal(new[] { "Other" }, run.Output.Select(o => (string)o.BaseObject));
         }
+
+        [Fact]
+        public void Registering_a_vault_secret_without_SecretManagement_warns_at_registration_not_at_the_first_send()
+        {
+            using var config = new ConfigScope();
+            var without = _m.Run("Register-OtpProvider -Name VaultOnly -Type OtpBlue -Vault CorpVault -SecretName OtpBlueProd");
+            Assert.Empty(without.Errors);
+            var warning = Assert.Single(without.Warnings);
+            Assert.Contains("Get-Secret", warning);
+            Assert.Contains("Install-Module Microsoft.PowerShell.SecretManagement", warning);
+
+            var with = _m.Run(StandIn.WithVault() + "Register-OtpProvider -Name VaultOnly2 -Type OtpBlue -Vault CorpVault -SecretName OtpBlueProd");
+            Assert.Empty(with.Warnings);
+        }
     }
 }
