@@ -42,7 +42,8 @@ namespace OtpTools
         protected override void ProcessRecord()
         {
             // A pattern that cannot be read is an input error, found before any HTTP call.
-            var patterns = (Code ?? new string[0]).Where(c => c != null).Select(Pattern).ToList();
+            var codes = (Code ?? new string[0]).Where(c => c != null).ToList();
+            var patterns = codes.Select(Pattern).ToList();
             Connect<IOtpRegionReader>(out var reader);
             try
             {
@@ -52,7 +53,7 @@ namespace OtpTools
                     if (patterns.Count == 0 || patterns.Any(p => p.IsMatch(region.Code ?? string.Empty))) WriteProviderObject(region);
                 }
                 // A literal code that matches nothing is an error of its own (as Get-Item does); a wildcard stays silent.
-                foreach (var code in (Code ?? new string[0]).Where(c => c != null && !WildcardPattern.ContainsWildcardCharacters(c)))
+                foreach (var code in codes.Where(c => !WildcardPattern.ContainsWildcardCharacters(c)))
                 {
                     if (!regions.Any(r => string.Equals(r.Code, code.Trim(), System.StringComparison.OrdinalIgnoreCase)))
                         WriteOtpError(new OtpException("Region.NotFound", OtpErrorCategory.ObjectNotFound,

@@ -62,17 +62,11 @@ namespace OtpTools
         /// Resolves the provider, checks it can do what this cmdlet needs, and finds its credential.
         /// Failures here are terminating: no row could succeed without them.
         /// </summary>
-        protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class
-        {
-            if (ProviderArgument?.Length > 1)
-                ThrowOtpError(new OtpException("Provider.OneProviderOnly", OtpErrorCategory.InvalidArgument,
-                    $"{MyInvocation.MyCommand.Name} takes one provider; a route of several ({string.Join(", ", ProviderArgument)}) is for Send-OtpCode.")
-                { ParameterName = "Provider", TargetValue = string.Join(", ", ProviderArgument) }, null);
-            return Connect(ProviderArgument?.FirstOrDefault(), out client);
-        }
+        protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class =>
+            Connect(ProviderArgument?.FirstOrDefault(), out client);
 
         /// <summary>Connects one named provider (or the default registration when <paramref name="name"/> is null).</summary>
-        protected OtpConnection Connect<TCapability>(string? name, out TCapability client, bool allowCredentialParameters = true) where TCapability : class
+        protected OtpConnection Connect<TCapability>(string? name, out TCapability client) where TCapability : class
         {
             try
             {
@@ -83,7 +77,7 @@ namespace OtpTools
                         $"providers; '{provider.Name}' is {provider.Type.Name}.")
                     { ParameterName = "Provider", TargetValue = name };
                 ProviderName = provider.Name;
-                var credential = ResolveCredential(provider, allowCredentialParameters);
+                var credential = ResolveCredential(provider);
                 _credentials.Add(credential);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
@@ -112,10 +106,9 @@ namespace OtpTools
             MyInvocation.BoundParameters.TryGetValue(stream, out var bound) && bound is SwitchParameter on ? on.IsPresent
                 : GetVariableValue(stream + "Preference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
 
-        private OtpCredential ResolveCredential(ResolvedProvider provider, bool allowCredentialParameters)
+        private OtpCredential ResolveCredential(ResolvedProvider provider)
         {
-            if (!allowCredentialParameters) { }
-            else if (provider.Type.CredentialKind == CredentialKind.KeyPair)
+            if (provider.Type.CredentialKind == CredentialKind.KeyPair)
             {
                 if (Credential != null)
                     return OtpCredential.FromKeyPair(OtpCredential.ToSecure(Credential.UserName), Credential.Password, "-Credential");

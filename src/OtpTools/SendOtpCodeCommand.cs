@@ -217,7 +217,8 @@ namespace OtpTools
             var names = new List<string>();
             foreach (var name in Provider)
             {
-                var connection = Connect<IOtpCodeSender>(name, out var client, allowCredentialParameters: false);
+                // -ApiKey and -Credential were refused above, so each provider's own credential is found.
+                var connection = Connect<IOtpCodeSender>(name, out var client);
                 hops.Add(new OtpSendService(connection, client));
                 names.Add(ProviderName!);
             }

@@ -60,7 +60,7 @@ namespace OtpTools.Engine.Sending
 
         /// <summary>
         /// Checks a row. Returns null and the prepared send when it may go out; otherwise the row's outcome, already
-        /// final (invalid input, or not sent because the credential was rejected or the run halted).
+        /// final (invalid input, or not sent because the credential was rejected).
         /// </summary>
         public SendOutcome? Check(OtpSendRequest request, out PreparedSend? prepared)
         {
@@ -98,15 +98,7 @@ namespace OtpTools.Engine.Sending
         /// <summary>The outcome of a row that was checked but will not be sent (-WhatIf, declined at -Confirm, resumed).</summary>
         public SendOutcome NotSent(PreparedSend prepared, string status, string message)
         {
-            var result = new OtpSendResult
-            {
-                Position = prepared.Request.Position,
-                Recipient = prepared.Request.To,
-                Destination = prepared.Destination,
-                Provider = _provider,
-                Status = status,
-                Message = message,
-            };
+            var result = new OtpSendResult { Status = status, Message = message };
             _service.Stamp(result, prepared.Request, prepared.Destination);
             _options.Journal?.Result(result);
             return new SendOutcome(result, null);
@@ -121,7 +113,7 @@ namespace OtpTools.Engine.Sending
             return new SendOutcome(receipt, null) { Quiet = true };
         }
 
-        /// <summary>Whether a further request may start now (a free slot, not halted, no rejected credential).</summary>
+        /// <summary>Whether fewer than ThrottleLimit requests are in flight.</summary>
         public bool HasFreeSlot => InFlight < _options.ThrottleLimit;
 
         /// <summary>A task that completes when one of the requests in flight finishes.</summary>
