@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Providers.OtpBlue;
 using OtpTools.Engine.Sending;
@@ -32,13 +31,7 @@ namespace OtpTools.Engine.Tests
             Directory.Delete(_folder, true);
         }
 
-        private OtpSendService Service(string key = SandboxKeys.OtpBlue)
-        {
-            var type = new OtpBlueProviderType();
-            var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), _f.Http);
-            return new OtpSendService(connection, (IOtpCodeSender)type.CreateClient(connection));
-        }
+        private OtpSendService Service(string key = SandboxKeys.OtpBlue) => _f.OtpBlueService(out _, key);
 
         private static IEnumerable<OtpSendRequest> Rows(int count, int first) =>
             Enumerable.Range(1, count).Select(i => new OtpSendRequest { Position = i, To = "+614" + (first + i).ToString("D8"), Code = "1" });

@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Providers.OtpBlue;
@@ -26,9 +25,8 @@ namespace OtpTools.Engine.Tests
             Assert.True(OtpHttpClients.HandlerLifetime <= TimeSpan.FromMinutes(5), "handlers are recycled, so DNS changes are seen");
             foreach (var http in new[] { first, second })
             {
-                var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), http);
-                var regions = await ((OtpBlueClient)provider.Type.CreateClient(connection)).GetRegionsAsync(CancellationToken.None);
-                Assert.NotEmpty(regions);
+                _f.OtpBlueService(out var client, http: http);
+                Assert.NotEmpty(await client.GetRegionsAsync(CancellationToken.None));
             }
         }
     }

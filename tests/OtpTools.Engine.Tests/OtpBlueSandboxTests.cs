@@ -9,7 +9,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Providers.OtpBlue;
@@ -182,13 +181,6 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(250, pager.Total);
         }
 
-        private OtpSendService Service(out OtpBlueClient client, string key = SandboxKeys.OtpBlue)
-        {
-            var type = new OtpBlueProviderType();
-            var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), _f.Http);
-            client = (OtpBlueClient)type.CreateClient(connection);
-            return new OtpSendService(connection, client);
-        }
+        private OtpSendService Service(out OtpBlueClient client, string key = SandboxKeys.OtpBlue) => _f.OtpBlueService(out client, key);
     }
 }

@@ -4,6 +4,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Providers;
+using OtpTools.Engine.Providers.OtpBlue;
+using OtpTools.Engine.Sending;
 using OtpTools.Sandbox;
 using Xunit;
 
@@ -35,6 +39,16 @@ namespace OtpTools.Engine.Tests
             var text = await response.Content.ReadAsStringAsync();
             using var document = JsonDocument.Parse(text);
             return ((int)response.StatusCode, document.RootElement.Clone());
+        }
+
+        /// <summary>The engine's OTP Blue client and send service against this sandbox, as a cmdlet would connect them.</summary>
+        public OtpSendService OtpBlueService(out OtpBlueClient client, string key = SandboxKeys.OtpBlue, HttpClient? http = null)
+        {
+            var type = new OtpBlueProviderType();
+            var provider = new ResolvedProvider("OtpBlue", type, new Uri(Sandbox.UriFor("otpblue")));
+            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), http ?? Http);
+            client = (OtpBlueClient)type.CreateClient(connection);
+            return new OtpSendService(connection, client);
         }
 
         public static string Basic(string key, string secret) =>
