@@ -9,6 +9,8 @@ namespace OtpTools
         public string? BaseUri { get; set; }
         public string? Vault { get; set; }
         public string? SecretName { get; set; }
+        /// <summary>The vault secret Receive-OtpDeliveryReport checks webhooks against.</summary>
+        public string? WebhookSecretName { get; set; }
         public bool IsDefault { get; set; }
     }
 }

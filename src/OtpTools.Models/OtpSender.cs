@@ -2,7 +2,7 @@ using System;
 
 namespace OtpTools
 {
-    /// <summary>One custom Sender ID of a GetOTP account.</summary>
+    /// <summary>One sender ID of a provider account (GetOTP custom sender IDs, OTPIQ sender IDs).</summary>
     public sealed class OtpSender
     {
         public string? Id { get; set; }
@@ -26,6 +26,11 @@ namespace OtpTools
         public decimal? SetupCost { get; set; }
         public DateTimeOffset? CreateDate { get; set; }
         public DateTimeOffset? UpdateDate { get; set; }
+        // OTPIQ: price of one SMS from this sender, per Iraqi network (IQD); flat columns for CSV.
+        public decimal? PriceKorekTelecom { get; set; }
+        public decimal? PriceAsiaCell { get; set; }
+        public decimal? PriceZainIraq { get; set; }
+        public decimal? PriceOthers { get; set; }
         public string? Provider { get; set; }
     }
 }

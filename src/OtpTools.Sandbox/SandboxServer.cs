@@ -41,6 +41,7 @@ namespace OtpTools.Sandbox
         private SandboxServer(WebApplication app)
         {
             _app = app;
+            OtpBlue.Webhooks = Otpiq.Webhooks = EngageLab.Webhooks = Webhooks;
             Configure();
         }
 
@@ -50,6 +51,8 @@ namespace OtpTools.Sandbox
         public OtpiqSandbox Otpiq { get; } = new OtpiqSandbox();
         public EngageLabSandbox EngageLab { get; } = new EngageLabSandbox();
         public SandboxFaults Faults { get; } = new SandboxFaults();
+        /// <summary>The delivery webhooks the providers post after a send.</summary>
+        public SandboxWebhooks Webhooks { get; } = new SandboxWebhooks();
 
         private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp, Otpiq, EngageLab };
 

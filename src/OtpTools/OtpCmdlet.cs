@@ -14,119 +14,28 @@ using OtpTools.Engine.Providers;
 namespace OtpTools
 {
     /// <summary>
-    /// Base of every API cmdlet: resolves -Provider and its credential once per run, cancels calls on Ctrl+C,
-    /// writes engine trace lines on the pipeline thread, and turns engine errors into ErrorRecords.
+    /// Base of every cmdlet that waits on engine work: cancels it on Ctrl+C, writes engine trace lines on the pipeline
+    /// thread, makes provider text safe for a terminal, and turns engine errors into ErrorRecords.
     /// </summary>
-    public abstract class OtpCmdlet : PSCmdlet
+    public abstract class OtpEngineCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<TraceLine> _traceLines = new ConcurrentQueue<TraceLine>();
-        private readonly List<OtpCredential> _credentials = new List<OtpCredential>();
-
-        /// <summary>
-        /// The -Provider value each cmdlet declares (a provider type such as OtpBlue or a registered name): one
-        /// provider, or for Send-OtpCode an ordered route of them. Null when omitted (the default registration).
-        /// </summary>
-        protected abstract string[]? ProviderArgument { get; }
-
-        /// <summary>The provider resolved by Connect: a registration, a type name, or the default registration.</summary>
-        protected string? ProviderName { get; set; }
-
-        /// <summary>The provider's API key.</summary>
-        [Parameter]
-        public SecureString? ApiKey { get; set; }
-
-        /// <summary>A key pair as a credential: EngageLab's dev_key (user name) and dev_secret (password).</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
-        /// <summary>Retries of a call that failed in a way resending cannot turn into a second code.</summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int MaxRetry { get; set; } = 3;
-
-        /// <summary>Seconds to wait for each HTTP answer.</summary>
-        [Parameter]
-        [ValidateRange(1, 600)]
-        public int TimeoutSec { get; set; } = 30;
 
         protected CancellationToken Cancellation => _cancellation.Token;
 
-
-        private OtpConnection? _connection;
-
         protected override void StopProcessing() => _cancellation.Cancel();
 
-        /// <summary>
-        /// Resolves the provider, checks it can do what this cmdlet needs, and finds its credential.
-        /// Failures here are terminating: no row could succeed without them.
-        /// </summary>
-        protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class =>
-            Connect(ProviderArgument?.FirstOrDefault(), out client);
+        /// <summary>Where engine code running on other threads leaves its verbose, debug and warning lines.</summary>
+        protected IOtpTrace NewTrace() => new QueueTrace(_traceLines, Wanted("Verbose"), Wanted("Debug"));
 
-        /// <summary>Connects one named provider (or the default registration when <paramref name="name"/> is null).</summary>
-        protected OtpConnection Connect<TCapability>(string? name, out TCapability client) where TCapability : class
-        {
-            try
-            {
-                var provider = ProviderResolver.Resolve(name);
-                if (!ProviderCatalog.Supports<TCapability>(provider.Type))
-                    throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
-                        $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
-                        $"providers; '{provider.Name}' is {provider.Type.Name}.")
-                    { ParameterName = "Provider", TargetValue = name };
-                ProviderName = provider.Name;
-                var credential = ResolveCredential(provider);
-                _credentials.Add(credential);
-                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
-                var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var trace = new QueueTrace(_traceLines, Wanted("Verbose"), Wanted("Debug"));
-                var connection = new OtpConnection(provider, credential, OtpHttpClients.For(provider), trace, options);
-                client = (TCapability)provider.Type.CreateClient(connection);
-                _connection = connection;
-                return connection;
-            }
-            catch (OtpException e)
-            {
-                ThrowTerminatingError(ToErrorRecord(e, name));
-                throw; // not reached
-            }
-        }
-
-        /// <summary>Every credential of this run masked in a text (a route has one per provider).</summary>
-        private string Redact(string text)
-        {
-            foreach (var credential in _credentials) text = credential.Redact(text);
-            return text;
-        }
+        /// <summary>Masks secrets in a text before it is shown; the API cmdlets mask their credentials.</summary>
+        protected virtual string Redact(string text) => text;
 
         /// <summary>Whether Verbose or Debug text would be shown (the switch, or the preference variable).</summary>
         private bool Wanted(string stream) =>
             MyInvocation.BoundParameters.TryGetValue(stream, out var bound) && bound is SwitchParameter on ? on.IsPresent
                 : GetVariableValue(stream + "Preference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
-
-        private OtpCredential ResolveCredential(ResolvedProvider provider)
-        {
-            if (provider.Type.CredentialKind == CredentialKind.KeyPair)
-            {
-                if (Credential != null)
-                    return OtpCredential.FromKeyPair(OtpCredential.ToSecure(Credential.UserName), Credential.Password, "-Credential");
-            }
-            else
-            {
-                if (ApiKey != null) return OtpCredential.FromApiKey(ApiKey, "-ApiKey");
-                if (Credential != null) return OtpCredential.FromApiKey(Credential.Password, "-Credential (password)");
-            }
-            // A registration that names a vault secret must get it from there: falling back silently would hide a
-            // locked vault or a missing secret behind some other key.
-            if (provider.Registration?.HasVaultSecret == true) return VaultSecrets.Fetch(this, provider);
-            return EnvironmentCredentials.Find(provider)
-                   ?? throw new OtpException("Credential.NotFound", OtpErrorCategory.AuthenticationError,
-                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}" +
-                       (provider.Registration == null ? "." : $", or keep it in a vault: Set-OtpProvider -Name {provider.Name} -Vault <vault> -SecretName <secret>."))
-                   { ParameterName = provider.Type.CredentialKind == CredentialKind.KeyPair ? "Credential" : "ApiKey" };
-        }
 
         /// <summary>
         /// Waits for an engine call on the pipeline thread, writing its trace lines as they come.
@@ -166,10 +75,6 @@ namespace OtpTools
             FlushTrace();
         }
 
-        /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>
-        protected T Call<T>(Func<CancellationToken, Task<T>> call) =>
-            Await(_connection!.Retry.ExecuteAsync(call, null, Cancellation));
-
         protected void FlushTrace()
         {
             while (_traceLines.TryDequeue(out var line))
@@ -192,6 +97,149 @@ namespace OtpTools
         protected void ThrowOtpError(OtpException error, object? input) => ThrowTerminatingError(ToErrorRecord(error, input));
 
         protected override void EndProcessing() => FlushTrace();
+
+        private enum TraceKind { Verbose, Debug, Warning }
+
+        private readonly struct TraceLine
+        {
+            public TraceLine(TraceKind kind, string text)
+            {
+                Kind = kind;
+                Text = text;
+            }
+
+            public TraceKind Kind { get; }
+            public string Text { get; }
+        }
+
+        /// <summary>Engine trace lines, queued from any thread.</summary>
+        private sealed class QueueTrace : IOtpTrace
+        {
+            private readonly ConcurrentQueue<TraceLine> _queue;
+
+            public QueueTrace(ConcurrentQueue<TraceLine> queue, bool verboseEnabled, bool debugEnabled)
+            {
+                _queue = queue;
+                VerboseEnabled = verboseEnabled;
+                DebugEnabled = debugEnabled;
+            }
+
+            public bool VerboseEnabled { get; }
+            public bool DebugEnabled { get; }
+            public void Verbose(string message)
+            {
+                if (VerboseEnabled) _queue.Enqueue(new TraceLine(TraceKind.Verbose, message));
+            }
+            public void Debug(string message) => _queue.Enqueue(new TraceLine(TraceKind.Debug, message));
+            public void Warning(string message) => _queue.Enqueue(new TraceLine(TraceKind.Warning, message));
+        }
+    }
+
+    /// <summary>
+    /// Base of every API cmdlet: resolves -Provider and its credential once per run, and calls the provider with the
+    /// connection's retries.
+    /// </summary>
+    public abstract class OtpCmdlet : OtpEngineCmdlet
+    {
+        private readonly List<OtpCredential> _credentials = new List<OtpCredential>();
+
+        /// <summary>
+        /// The -Provider value each cmdlet declares (a provider type such as OtpBlue or a registered name): one
+        /// provider, or for Send-OtpCode an ordered route of them. Null when omitted (the default registration).
+        /// </summary>
+        protected abstract string[]? ProviderArgument { get; }
+
+        /// <summary>The provider resolved by Connect: a registration, a type name, or the default registration.</summary>
+        protected string? ProviderName { get; set; }
+
+        /// <summary>The provider's API key.</summary>
+        [Parameter]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>A key pair as a credential: EngageLab's dev_key (user name) and dev_secret (password).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>Retries of a call that failed in a way resending cannot turn into a second code.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; } = 3;
+
+        /// <summary>Seconds to wait for each HTTP answer.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 30;
+
+        private OtpConnection? _connection;
+
+        /// <summary>
+        /// Resolves the provider, checks it can do what this cmdlet needs, and finds its credential.
+        /// Failures here are terminating: no row could succeed without them.
+        /// </summary>
+        protected OtpConnection Connect<TCapability>(out TCapability client) where TCapability : class =>
+            Connect(ProviderArgument?.FirstOrDefault(), out client);
+
+        /// <summary>Connects one named provider (or the default registration when <paramref name="name"/> is null).</summary>
+        protected OtpConnection Connect<TCapability>(string? name, out TCapability client) where TCapability : class
+        {
+            try
+            {
+                var provider = ProviderResolver.Resolve(name);
+                if (!ProviderCatalog.Supports<TCapability>(provider.Type))
+                    throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
+                        $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
+                        $"providers; '{provider.Name}' is {provider.Type.Name}.")
+                    { ParameterName = "Provider", TargetValue = name };
+                ProviderName = provider.Name;
+                var credential = ResolveCredential(provider);
+                _credentials.Add(credential);
+                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
+                var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+                var connection = new OtpConnection(provider, credential, OtpHttpClients.For(provider), NewTrace(), options);
+                client = (TCapability)provider.Type.CreateClient(connection);
+                _connection = connection;
+                return connection;
+            }
+            catch (OtpException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, name));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>Every credential of this run masked in a text (a route has one per provider).</summary>
+        protected override string Redact(string text)
+        {
+            foreach (var credential in _credentials) text = credential.Redact(text);
+            return text;
+        }
+
+        private OtpCredential ResolveCredential(ResolvedProvider provider)
+        {
+            if (provider.Type.CredentialKind == CredentialKind.KeyPair)
+            {
+                if (Credential != null)
+                    return OtpCredential.FromKeyPair(OtpCredential.ToSecure(Credential.UserName), Credential.Password, "-Credential");
+            }
+            else
+            {
+                if (ApiKey != null) return OtpCredential.FromApiKey(ApiKey, "-ApiKey");
+                if (Credential != null) return OtpCredential.FromApiKey(Credential.Password, "-Credential (password)");
+            }
+            // A registration that names a vault secret must get it from there: falling back silently would hide a
+            // locked vault or a missing secret behind some other key.
+            if (provider.Registration?.HasVaultSecret == true) return VaultSecrets.Fetch(this, provider);
+            return EnvironmentCredentials.Find(provider)
+                   ?? throw new OtpException("Credential.NotFound", OtpErrorCategory.AuthenticationError,
+                       $"No credential for provider '{provider.Name}': {EnvironmentCredentials.HowToProvide(provider)}" +
+                       (provider.Registration == null ? "." : $", or keep it in a vault: Set-OtpProvider -Name {provider.Name} -Vault <vault> -SecretName <secret>."))
+                   { ParameterName = provider.Type.CredentialKind == CredentialKind.KeyPair ? "Credential" : "ApiKey" };
+        }
+
+        /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>
+        protected T Call<T>(Func<CancellationToken, Task<T>> call) =>
+            Await(_connection!.Retry.ExecuteAsync(call, null, Cancellation));
 
         /// <summary>Turns -First/-Skip into the window a provider pages through.</summary>
         protected void ApplyPaging(PageWindow window)
@@ -232,42 +280,6 @@ namespace OtpTools
                 if (page == null) return;
                 foreach (var row in page) WriteProviderObject(row!);
             }
-        }
-
-        private enum TraceKind { Verbose, Debug, Warning }
-
-        private readonly struct TraceLine
-        {
-            public TraceLine(TraceKind kind, string text)
-            {
-                Kind = kind;
-                Text = text;
-            }
-
-            public TraceKind Kind { get; }
-            public string Text { get; }
-        }
-
-        /// <summary>Engine trace lines, queued from any thread.</summary>
-        private sealed class QueueTrace : IOtpTrace
-        {
-            private readonly ConcurrentQueue<TraceLine> _queue;
-
-            public QueueTrace(ConcurrentQueue<TraceLine> queue, bool verboseEnabled, bool debugEnabled)
-            {
-                _queue = queue;
-                VerboseEnabled = verboseEnabled;
-                DebugEnabled = debugEnabled;
-            }
-
-            public bool VerboseEnabled { get; }
-            public bool DebugEnabled { get; }
-            public void Verbose(string message)
-            {
-                if (VerboseEnabled) _queue.Enqueue(new TraceLine(TraceKind.Verbose, message));
-            }
-            public void Debug(string message) => _queue.Enqueue(new TraceLine(TraceKind.Debug, message));
-            public void Warning(string message) => _queue.Enqueue(new TraceLine(TraceKind.Warning, message));
         }
     }
 }

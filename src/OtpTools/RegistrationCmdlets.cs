@@ -33,6 +33,7 @@ namespace OtpTools
             BaseUri = r.BaseUri,
             Vault = r.Vault,
             SecretName = r.SecretName,
+            WebhookSecretName = r.WebhookSecretName,
             IsDefault = r.IsDefault,
         };
 
@@ -48,11 +49,12 @@ namespace OtpTools
         internal static string? CheckBaseUri(string? value) =>
             string.IsNullOrWhiteSpace(value) ? null : ProviderResolver.ParseBaseUri(value!, "-BaseUri").AbsoluteUri;
 
-        internal static void CheckVault(string? vault, string? secretName)
+        internal static void CheckVault(string? vault, string? secretName, string? webhookSecretName = null)
         {
-            if (string.IsNullOrEmpty(vault) != string.IsNullOrEmpty(secretName))
+            var noSecret = string.IsNullOrEmpty(secretName) && string.IsNullOrEmpty(webhookSecretName);
+            if (string.IsNullOrEmpty(vault) != noSecret)
                 throw new OtpException("Registration.VaultIncomplete", OtpErrorCategory.InvalidArgument,
-                    "-Vault and -SecretName go together: name both the vault and the secret in it, or neither.")
+                    "-Vault goes with -SecretName (the API key) or -WebhookSecretName (the webhook secret): name the vault and a secret in it, or neither.")
                 { ParameterName = string.IsNullOrEmpty(vault) ? "Vault" : "SecretName" };
         }
 
@@ -91,6 +93,10 @@ namespace OtpTools
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? SecretName { get; set; }
 
+        /// <summary>The secret in the same vault that Receive-OtpDeliveryReport checks the provider's webhooks against.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? WebhookSecretName { get; set; }
+
         /// <summary>Stores this key in the vault (Set-Secret) before saving the registration.</summary>
         [Parameter]
         public SecureString? ApiKey { get; set; }
@@ -121,7 +127,7 @@ namespace OtpTools
                         $"Provider type '{Type}' is not known. Use one of: {string.Join(", ", ProviderCatalog.All.Select(t => t.Name))}.")
                     { ParameterName = "Type", TargetValue = Type };
                 RegistrationStore.ValidateName(Name, type);
-                CheckVault(Vault, SecretName);
+                CheckVault(Vault, SecretName, WebhookSecretName);
                 if (ApiKey != null && Credential != null)
                     throw new OtpException("Registration.SecretTwice", OtpErrorCategory.InvalidArgument,
                         "Give either -ApiKey or -Credential, not both.") { ParameterName = "Credential" };
@@ -136,6 +142,7 @@ namespace OtpTools
                     BaseUri = CheckBaseUri(BaseUri),
                     Vault = string.IsNullOrEmpty(Vault) ? null : Vault,
                     SecretName = string.IsNullOrEmpty(SecretName) ? null : SecretName,
+                    WebhookSecretName = string.IsNullOrEmpty(WebhookSecretName) ? null : WebhookSecretName,
                 };
                 if (!Force && store.Find(Name) != null) throw Exists();
                 if (!ShouldProcess($"{Name} ({type.Name}) in {store.Path}", "Register OTP provider")) return;
@@ -235,6 +242,11 @@ namespace OtpTools
         [AllowEmptyString]
         public string? SecretName { get; set; }
 
+        /// <summary>The vault secret for delivery webhooks; an empty string removes it.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string? WebhookSecretName { get; set; }
+
         /// <summary>-Default makes this the default provider; -Default:$false stops it being the default.</summary>
         [Parameter]
         public SwitchParameter Default { get; set; }
@@ -258,7 +270,8 @@ namespace OtpTools
                     if (bound.ContainsKey(nameof(BaseUri))) r.BaseUri = baseUri;
                     if (bound.ContainsKey(nameof(Vault))) r.Vault = string.IsNullOrEmpty(Vault) ? null : Vault;
                     if (bound.ContainsKey(nameof(SecretName))) r.SecretName = string.IsNullOrEmpty(SecretName) ? null : SecretName;
-                    CheckVault(r.Vault, r.SecretName);
+                    if (bound.ContainsKey(nameof(WebhookSecretName))) r.WebhookSecretName = string.IsNullOrEmpty(WebhookSecretName) ? null : WebhookSecretName;
+                    CheckVault(r.Vault, r.SecretName, r.WebhookSecretName);
                     if (bound.ContainsKey(nameof(Default)))
                     {
                         if (Default) MakeDefault(all, r);

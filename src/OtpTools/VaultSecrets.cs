@@ -27,15 +27,20 @@ namespace OtpTools
             var registration = provider.Registration!;
             var vault = registration.Vault!;
             var name = registration.SecretName!;
-            var result = Invoke(cmdlet, "Get-Secret", provider.Name, vault, name, ps => ps.AddParameter("Name", name).AddParameter("Vault", vault));
-            var secret = result.Select(o => o?.BaseObject).FirstOrDefault(o => o != null)
-                ?? throw SecretNotFound(provider.Name, vault, name);
+            var secret = FetchObject(cmdlet, provider.Name, vault, name);
             return ToCredential(secret, provider, Source(registration))
                 ?? throw new OtpException("Credential.VaultSecretUnusable", OtpErrorCategory.InvalidData,
                     $"Secret '{name}' in vault '{vault}' for provider '{provider.Name}' is a {secret.GetType().Name}, which OtpTools cannot use. " +
                     $"Store the key as a SecureString, string or PSCredential{(provider.Type.CredentialKind == CredentialKind.KeyPair ? ", or a hashtable with DevKey and DevSecret" : "")}: " +
                     $"Set-Secret -Vault {vault} -Name {name} -Secret <key>.")
                 { ParameterName = "Provider", TargetValue = provider.Name };
+        }
+
+        /// <summary>A secret as Get-Secret returns it (SecureString, string, PSCredential, hashtable...).</summary>
+        public static object FetchObject(PSCmdlet cmdlet, string providerName, string vault, string name)
+        {
+            var result = Invoke(cmdlet, "Get-Secret", providerName, vault, name, ps => ps.AddParameter("Name", name).AddParameter("Vault", vault));
+            return result.Select(o => o?.BaseObject).FirstOrDefault(o => o != null) ?? throw SecretNotFound(providerName, vault, name);
         }
 
         public static void Store(PSCmdlet cmdlet, string providerName, string vault, string name, object secret) =>

@@ -15,7 +15,7 @@ namespace OtpTools.Module.Tests
     {
         private static readonly string[] Exported =
         {
-            "Confirm-OtpCode", "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal", "Register-OtpProvider", "Send-OtpCode",
+            "Confirm-OtpCode", "Get-OtpBalance", "Get-OtpDeliveryStatus", "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal", "Receive-OtpDeliveryReport", "Register-OtpProvider", "Send-OtpCode",
             "Set-OtpProvider", "Unregister-OtpProvider",
         };
         private readonly ModuleFixture _m;
@@ -61,7 +61,7 @@ namespace OtpTools.Module.Tests
         public void Every_output_type_has_a_table_view_of_existing_properties_that_fits_80_columns()
         {
             var format = XDocument.Load(Path.Combine(Paths.ModuleFolder, "OtpTools.format.ps1xml"));
-            foreach (var type in new[] { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo) })
+            foreach (var type in OutputTypes)
             {
                 var view = format.Descendants("View").Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == type.FullName
                     && v.Element("TableControl") != null);
@@ -74,7 +74,8 @@ namespace OtpTools.Module.Tests
         }
 
         private static readonly Type[] OutputTypes =
-            { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo) };
+            { typeof(OtpSendResult), typeof(OtpHistoryEntry), typeof(OtpRegion), typeof(OtpSender), typeof(OtpProviderInfo),
+              typeof(OtpVerificationResult), typeof(OtpDeliveryReport), typeof(OtpBalance) };
 
         [Fact]
         public void Every_output_type_has_a_list_view_of_every_public_property_after_its_table_view()

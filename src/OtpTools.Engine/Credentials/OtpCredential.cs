@@ -117,7 +117,7 @@ namespace OtpTools.Engine.Credentials
             return copy;
         }
 
-        private static string Reveal(SecureString value)
+        internal static string Reveal(SecureString value)
         {
             var ptr = IntPtr.Zero;
             try

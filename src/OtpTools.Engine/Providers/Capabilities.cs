@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -37,6 +39,19 @@ namespace OtpTools.Engine.Providers
         IOtpPager<OtpSender> Senders(OtpSenderQuery query);
     }
 
+    /// <summary>Looks up what happened to a sent message.</summary>
+    public interface IOtpDeliveryStatusReader
+    {
+        /// <summary>The message's status; a message the provider does not know is an <see cref="OtpException"/> (ObjectNotFound).</summary>
+        Task<OtpDeliveryReport> GetDeliveryStatusAsync(string messageId, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Reads the account's remaining credit.</summary>
+    public interface IOtpBalanceReader
+    {
+        Task<OtpBalance> GetBalanceAsync(CancellationToken cancellationToken);
+    }
+
     /// <summary>Status filter and window of a sender listing.</summary>
     public sealed class OtpSenderQuery : PageWindow
     {
@@ -60,6 +75,35 @@ namespace OtpTools.Engine.Providers
 
         /// <summary>The next page's items, or null when the listing (or the requested window) is done.</summary>
         Task<IReadOnlyList<T>?> NextPageAsync(CancellationToken cancellationToken);
+    }
+
+    /// <summary>A listing the provider answers in one call: -Skip and -First applied to its rows, read once.</summary>
+    public sealed class OnePagePager<T> : IOtpPager<T>
+    {
+        private readonly Func<CancellationToken, Task<IReadOnlyList<T>>> _read;
+        private readonly PageWindow _window;
+        private bool _done;
+
+        public OnePagePager(Func<CancellationToken, Task<IReadOnlyList<T>>> read, PageWindow window)
+        {
+            _read = read;
+            _window = window;
+        }
+
+        public long? Total { get; private set; }
+
+        public async Task<IReadOnlyList<T>?> NextPageAsync(CancellationToken cancellationToken)
+        {
+            if (_done) return null;
+            _done = true;
+            var rows = await _read(cancellationToken).ConfigureAwait(false);
+            Total = rows.Count;
+            if (_window.CountOnly) return null;
+            IEnumerable<T> kept = rows.Skip((int)Math.Min(_window.Skip, int.MaxValue));
+            if (_window.Limit is long limit) kept = kept.Take((int)Math.Min(limit, int.MaxValue));
+            var page = kept.ToList();
+            return page.Count == 0 ? null : page;
+        }
     }
 
     /// <summary>Which rows of a listing the caller wants (from -Skip, -First and -PageSize).</summary>

@@ -27,5 +27,7 @@ namespace OtpTools.Engine.Providers
         object CreateClient(OtpConnection connection);
         /// <summary>Values offered by tab completion and checked before sending, per parameter name (Language, Channel...).</summary>
         IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; }
+        /// <summary>How the provider's delivery webhooks authenticate and read; null when it sends none.</summary>
+        Webhooks.IDeliveryWebhook? DeliveryWebhook { get; }
     }
 }

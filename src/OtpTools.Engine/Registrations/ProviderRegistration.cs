@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OtpTools.Engine.Registrations
 {
     /// <summary>
-    /// A named provider: its type, optional base URI and where its secret lives (vault + secret name).
+    /// A named provider: its type, optional base URI and where its secrets live (vault + secret names).
     /// Never the secret itself.
     /// </summary>
     public sealed class ProviderRegistration
@@ -13,6 +13,8 @@ namespace OtpTools.Engine.Registrations
         [JsonPropertyName("baseUri")] public string? BaseUri { get; set; }
         [JsonPropertyName("vault")] public string? Vault { get; set; }
         [JsonPropertyName("secretName")] public string? SecretName { get; set; }
+        /// <summary>The secret (in the same vault) that authenticates the provider's delivery webhooks.</summary>
+        [JsonPropertyName("webhookSecretName")] public string? WebhookSecretName { get; set; }
         [JsonPropertyName("isDefault")] public bool IsDefault { get; set; }
 
         // Derived, so not written to providers.json (whose keys are all camelCase fields).

@@ -99,7 +99,8 @@ namespace OtpTools.Engine.Validation
         {
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http"))
                 throw Invalid(errorId, parameter, value, $"-{parameter} '{value}' is not an absolute http(s) URL.");
-            if (httpsOnly && uri.Scheme != "https")
+            // Loopback may use http: a receiver on this machine (Receive-OtpDeliveryReport in a test) is not on the wire.
+            if (httpsOnly && uri.Scheme != "https" && !uri.IsLoopback)
                 throw Invalid(errorId, parameter, value, $"-{parameter} '{value}' must use https for {provider}.");
             return uri;
         }

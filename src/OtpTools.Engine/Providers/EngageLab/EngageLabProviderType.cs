@@ -10,6 +10,7 @@ namespace OtpTools.Engine.Providers.EngageLab
         public Uri DefaultBaseUri { get; } = new Uri("https://otp.api.engagelab.cc");
         public CredentialKind CredentialKind => CredentialKind.KeyPair;
         public Type ClientType => typeof(EngageLabClient);
+        public Webhooks.IDeliveryWebhook? DeliveryWebhook { get; } = new EngageLabWebhook();
         public object CreateClient(OtpConnection connection) => new EngageLabClient(connection);
 
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =

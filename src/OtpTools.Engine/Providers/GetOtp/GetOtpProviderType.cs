@@ -10,6 +10,8 @@ namespace OtpTools.Engine.Providers.GetOtp
         public Uri DefaultBaseUri { get; } = new Uri("https://api.otp.dev");
         public CredentialKind CredentialKind => CredentialKind.ApiKey;
         public Type ClientType => typeof(GetOtpClient);
+        // GetOTP's document describes no delivery webhook.
+        public Webhooks.IDeliveryWebhook? DeliveryWebhook => null;
         public object CreateClient(OtpConnection connection) => new GetOtpClient(connection);
 
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =

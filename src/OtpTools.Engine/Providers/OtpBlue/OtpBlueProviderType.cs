@@ -10,6 +10,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
         public Uri DefaultBaseUri { get; } = new Uri("https://api.otpblue.com");
         public CredentialKind CredentialKind => CredentialKind.ApiKey;
         public Type ClientType => typeof(OtpBlueClient);
+        public Webhooks.IDeliveryWebhook? DeliveryWebhook { get; } = new OtpBlueWebhook();
         public object CreateClient(OtpConnection connection) => new OtpBlueClient(connection);
 
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
@@ -8,10 +10,16 @@ using OtpTools.Engine.Validation;
 
 namespace OtpTools.Engine.Providers.Otpiq
 {
-    /// <summary>OTPIQ "Send SMS" (smsType verification): one POST per code, billed in IQD from the account credit.</summary>
-    public sealed class OtpiqClient : IOtpCodeSender
+    /// <summary>
+    /// OTPIQ "Send SMS" (smsType verification): one POST per code, billed in IQD from the account credit; and the
+    /// reads around it: a message's status, the account's credit, its sender IDs.
+    /// </summary>
+    public sealed class OtpiqClient : IOtpCodeSender, IOtpDeliveryStatusReader, IOtpBalanceReader, IOtpSenderReader
     {
         internal const string SendPath = "/api/sms";
+        internal const string TrackPath = "/api/sms/track/";
+        internal const string InfoPath = "/api/info";
+        internal const string SenderIdsPath = "/api/sender-ids";
         private const string Provider = "OTPIQ";
         private readonly OtpConnection _connection;
 
@@ -84,8 +92,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             var body = ((Prepared)prepared).Body;
             var json = JsonSerializer.Serialize(body, OtpiqJsonContext.Default.OtpiqSendBody);
             var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(SendPath), json);
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _connection.Credential.RevealKey());
-            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            var answer = await CallAsync(request, cancellationToken).ConfigureAwait(false);
 
             var parsed = answer.Json(OtpiqJsonContext.Default.OtpiqAnswer);
 
@@ -108,6 +115,92 @@ namespace OtpTools.Engine.Providers.Otpiq
             }
             throw OtpiqErrors.FromAnswer(answer.Status, answer.IsSuccess ? null : parsed)
                   ?? HttpCall.Unexpected(_connection.Provider.Name, answer);
+        }
+    
+
+        public async Task<OtpDeliveryReport> GetDeliveryStatusAsync(string messageId, CancellationToken cancellationToken)
+        {
+            var id = InputRules.Required(messageId, "MessageId", "Validation.MessageIdRequired", Provider);
+            InputRules.PlainText(id, "MessageId");
+            var answer = await GetAsync(TrackPath + Uri.EscapeDataString(id), cancellationToken).ConfigureAwait(false);
+            var track = answer.Json(OtpiqJsonContext.Default.OtpiqTrackAnswer);
+            if (track?.Status == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+            return new OtpDeliveryReport
+            {
+                Provider = _connection.Provider.Name,
+                ProviderType = OtpiqProviderType.TypeName,
+                MessageId = track.SmsId ?? id,
+                Recipient = track.PhoneNumber,
+                Status = track.Status,
+                IsFinal = track.IsFinal ?? (track.Status == "pending" || track.Status == "sent" ? false : true),
+                Channel = track.Channel,
+                SenderId = track.SenderId,
+                ErrorMessage = track.Reason,
+                Cost = track.Cost,
+                Currency = OtpiqLimits.Currency,
+                ReceivedAt = DateTimeOffset.UtcNow,
+                RawJson = answer.Body,
+            };
+        }
+
+        public async Task<OtpBalance> GetBalanceAsync(CancellationToken cancellationToken)
+        {
+            var answer = await GetAsync(InfoPath, cancellationToken).ConfigureAwait(false);
+            var info = answer.Json(OtpiqJsonContext.Default.OtpiqInfoAnswer);
+            if (info?.Credit == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+            return new OtpBalance
+            {
+                Provider = _connection.Provider.Name,
+                ProjectName = info.ProjectName,
+                Credit = info.Credit,
+                Currency = OtpiqLimits.Currency,
+                ReadAt = DateTimeOffset.UtcNow,
+            };
+        }
+
+        /// <summary>GET /api/sender-ids answers every sender at once; the status filter is applied here.</summary>
+        public IOtpPager<OtpSender> Senders(OtpSenderQuery query)
+        {
+            var status = query.Status == null ? null
+                : InputRules.OneOf(query.Status, OtpiqLimits.SenderStatuses, "Status", "Validation.InvalidStatus", Provider);
+            return new OnePagePager<OtpSender>(async token =>
+            {
+                var answer = await GetAsync(SenderIdsPath, token).ConfigureAwait(false);
+                var listing = answer.Json(OtpiqJsonContext.Default.OtpiqSenderIdsAnswer);
+                if (listing?.Data == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+                return listing.Data
+                    .Where(s => status == null || string.Equals(s.Status, status, StringComparison.OrdinalIgnoreCase))
+                    .Select(s => new OtpSender
+                    {
+                        Id = s.Id,
+                        Code = s.SenderId,
+                        Name = s.SenderId,
+                        Status = s.Status,
+                        Channel = "sms",
+                        PriceKorekTelecom = s.PricePerSms?.KorekTelecom,
+                        PriceAsiaCell = s.PricePerSms?.AsiaCell,
+                        PriceZainIraq = s.PricePerSms?.ZainIraq,
+                        PriceOthers = s.PricePerSms?.Others,
+                        Provider = _connection.Provider.Name,
+                    }).ToList();
+            }, query);
+        }
+
+        private async Task<HttpAnswer> GetAsync(string path, CancellationToken cancellationToken)
+        {
+            var answer = await CallAsync(new HttpRequestMessage(HttpMethod.Get, _connection.Endpoint(path)), cancellationToken).ConfigureAwait(false);
+            if (answer.IsSuccess) return answer;
+            // Whatever its body: a track of an id the account does not have is that id's error, not a broken answer.
+            if (answer.Status == 404)
+                throw OtpiqErrors.ToException(OtpiqErrors.NotFound, 404, $"OTPIQ has nothing at {path}.", null);
+            throw OtpiqErrors.FromAnswer(answer.Status, answer.Json(OtpiqJsonContext.Default.OtpiqAnswer))
+                  ?? HttpCall.Unexpected(_connection.Provider.Name, answer);
+        }
+
+        private Task<HttpAnswer> CallAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _connection.Credential.RevealKey());
+            return HttpCall.SendAsync(_connection, request, cancellationToken);
         }
     }
 }

@@ -15,6 +15,7 @@ namespace OtpTools.Engine.Providers.Otpiq
         public const string Unauthorized = "Unauthorized";
         public const string RateLimited = "RateLimited";
         public const string ServerError = "ServerError";
+        public const string NotFound = "NotFound";
 
         public static IReadOnlyDictionary<string, ProviderErrorEntry> Table { get; } = new Dictionary<string, ProviderErrorEntry>
         {
@@ -26,6 +27,8 @@ namespace OtpTools.Engine.Providers.Otpiq
                 "the API key is missing or invalid", "Check the key passed with -ApiKey or set in OTPTOOLS_<PROVIDER>_APIKEY."),
             [RateLimited] = new ProviderErrorEntry("Otpiq.RateLimited", OtpErrorCategory.LimitsExceeded, 429,
                 "too many requests for this phone number"),
+            [NotFound] = new ProviderErrorEntry("Otpiq.NotFound", OtpErrorCategory.ObjectNotFound, 404,
+                "not found", "Check the id: it is the smsId (MessageId) of a send receipt of this OTPIQ account."),
             [ServerError] = new ProviderErrorEntry("Otpiq.ServerError", OtpErrorCategory.ResourceUnavailable, 500,
                 "OTPIQ internal server error"),
         };

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace OtpTools.Engine.Providers.Otpiq
@@ -41,9 +42,55 @@ namespace OtpTools.Engine.Providers.Otpiq
         [JsonPropertyName("timeWindowMinutes")] public double? TimeWindowMinutes { get; set; }
     }
 
+    /// <summary>GET /api/sms/track/{smsId}.</summary>
+    internal sealed class OtpiqTrackAnswer
+    {
+        [JsonPropertyName("smsId")] public string? SmsId { get; set; }
+        [JsonPropertyName("phoneNumber")] public string? PhoneNumber { get; set; }
+        [JsonPropertyName("status")] public string? Status { get; set; }
+        [JsonPropertyName("cost")] public decimal? Cost { get; set; }
+        [JsonPropertyName("isFinal")] public bool? IsFinal { get; set; }
+        [JsonPropertyName("channel")] public string? Channel { get; set; }
+        [JsonPropertyName("senderId")] public string? SenderId { get; set; }
+        [JsonPropertyName("reason")] public string? Reason { get; set; }
+    }
+
+    /// <summary>GET /api/info.</summary>
+    internal sealed class OtpiqInfoAnswer
+    {
+        [JsonPropertyName("projectName")] public string? ProjectName { get; set; }
+        [JsonPropertyName("credit")] public decimal? Credit { get; set; }
+    }
+
+    /// <summary>GET /api/sender-ids.</summary>
+    internal sealed class OtpiqSenderIdsAnswer
+    {
+        [JsonPropertyName("success")] public bool? Success { get; set; }
+        [JsonPropertyName("data")] public List<OtpiqSenderId>? Data { get; set; }
+    }
+
+    internal sealed class OtpiqSenderId
+    {
+        [JsonPropertyName("_id")] public string? Id { get; set; }
+        [JsonPropertyName("senderId")] public string? SenderId { get; set; }
+        [JsonPropertyName("status")] public string? Status { get; set; }
+        [JsonPropertyName("pricePerSms")] public OtpiqPrices? PricePerSms { get; set; }
+    }
+
+    internal sealed class OtpiqPrices
+    {
+        [JsonPropertyName("korekTelecom")] public decimal? KorekTelecom { get; set; }
+        [JsonPropertyName("asiaCell")] public decimal? AsiaCell { get; set; }
+        [JsonPropertyName("zainIraq")] public decimal? ZainIraq { get; set; }
+        [JsonPropertyName("others")] public decimal? Others { get; set; }
+    }
+
     [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonSerializable(typeof(OtpiqSendBody))]
     [JsonSerializable(typeof(OtpiqAnswer))]
+    [JsonSerializable(typeof(OtpiqTrackAnswer))]
+    [JsonSerializable(typeof(OtpiqInfoAnswer))]
+    [JsonSerializable(typeof(OtpiqSenderIdsAnswer))]
     internal sealed partial class OtpiqJsonContext : JsonSerializerContext
     {
     }

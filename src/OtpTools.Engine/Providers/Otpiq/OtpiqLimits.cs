@@ -19,6 +19,9 @@ namespace OtpTools.Engine.Providers.Otpiq
 
         public static IReadOnlyList<string> DeliveryReportTypes { get; } = new[] { "all", "final" };
 
+        /// <summary>The statuses of a sender ID (GET /api/sender-ids).</summary>
+        public static IReadOnlyList<string> SenderStatuses { get; } = new[] { "accepted", "pending", "rejected" };
+
         /// <summary>OTPIQ bills in Iraqi dinars.</summary>
         public const string Currency = "IQD";
     }

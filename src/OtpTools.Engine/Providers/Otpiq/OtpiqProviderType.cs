@@ -10,6 +10,7 @@ namespace OtpTools.Engine.Providers.Otpiq
         public Uri DefaultBaseUri { get; } = new Uri("https://api.otpiq.com");
         public CredentialKind CredentialKind => CredentialKind.ApiKey;
         public Type ClientType => typeof(OtpiqClient);
+        public Webhooks.IDeliveryWebhook? DeliveryWebhook { get; } = new OtpiqWebhook();
         public object CreateClient(OtpConnection connection) => new OtpiqClient(connection);
 
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =
@@ -17,6 +18,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             {
                 ["Channel"] = OtpiqLimits.Channels,
                 ["DeliveryReportType"] = OtpiqLimits.DeliveryReportTypes,
+                ["Status"] = OtpiqLimits.SenderStatuses,
             };
     }
 }

@@ -91,6 +91,49 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         public TimeSpan Validity { get; set; } = TimeSpan.FromMinutes(5);
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
+        /// <summary>Where delivery webhooks go out (shared with the server).</summary>
+        public SandboxWebhooks Webhooks { get; set; } = new SandboxWebhooks();
+        /// <summary>The status callback URL set in EngageLab's console; null for none.</summary>
+        public string? CallbackUrl { get; set; }
+        /// <summary>The console's callback user name and secret: when both are set, every callback is signed.</summary>
+        public string? CallbackUserName { get; set; }
+        public string? CallbackSecret { get; set; }
+
+        /// <summary>What the console does when a callback URL is saved: POST {} and expect 200 within 3 seconds.</summary>
+        public Task<int> CheckCallbackUrlAsync() => Webhooks.PostAsync(CallbackUrl!, "{}", new Dictionary<string, string>());
+
+        /// <summary>The callback headers: signed with a fresh nonce when a user name and secret are configured.</summary>
+        public IDictionary<string, string> CallbackHeaders()
+        {
+            var headers = new Dictionary<string, string>();
+            if (CallbackUserName != null && CallbackSecret != null)
+                headers["X-CALLBACK-ID"] = SandboxWebhooks.EngageLabSignature(CallbackUserName, CallbackSecret,
+                    Clock().ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
+            return headers;
+        }
+
+        /// <summary>The callback body for messages: { total, rows } with one row per message and status.</summary>
+        public static string CallbackBody(IEnumerable<(Delivery Delivery, string Status)> rows)
+        {
+            var list = rows.Select(r => new Dictionary<string, object?>
+            {
+                ["message_id"] = r.Delivery.MessageId,
+                ["to"] = r.Delivery.To,
+                ["server"] = "otp",
+                ["channel"] = r.Delivery.SendChannel,
+                ["itime"] = r.Delivery.At.ToUnixTimeSeconds(),
+                ["custom_args"] = new Dictionary<string, object>(),
+                ["status"] = new Dictionary<string, object?>
+                {
+                    ["message_status"] = r.Status,
+                    ["status_data"] = new Dictionary<string, object> { ["template_key"] = r.Delivery.TemplateId },
+                    ["billing"] = new Dictionary<string, object> { ["cost"] = 0.0035m, ["currency"] = "USD" },
+                    ["error_code"] = 0,
+                },
+            }).ToList();
+            return JsonSerializer.Serialize(new Dictionary<string, object> { ["total"] = list.Count, ["rows"] = list });
+        }
+
         public IReadOnlyList<Delivery> Deliveries
         {
             get { lock (_gate) return _deliveries.ToList(); }
@@ -210,6 +253,8 @@ namespace OtpTools.Sandbox.Providers.EngageLab
                     Generated = !callersCode,
                 };
                 _deliveries.Add(delivery);
+                if (CallbackUrl != null)
+                    Webhooks.PostLater(CallbackUrl, new[] { CallbackBody(new[] { (delivery, "sent") }), CallbackBody(new[] { (delivery, "delivered") }) }, CallbackHeaders);
                 return Results.Json(new Dictionary<string, object> { ["message_id"] = delivery.MessageId, ["send_channel"] = channel });
             }
         }

@@ -56,6 +56,8 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         /// <summary>Hostile paging, for tests: the page number ignored, or a total that grows with every page.</summary>
         public PagingFault PagingFault { get; set; }
         public string ApiKey { get; set; } = SandboxKeys.OtpBlue;
+        /// <summary>Where delivery webhooks go out (shared with the server).</summary>
+        public SandboxWebhooks Webhooks { get; set; } = new SandboxWebhooks();
 
         /// <summary>Every code the sandbox delivered, in order (one row per successful send).</summary>
         public IReadOnlyList<HistoryRow> Deliveries
@@ -97,6 +99,20 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             {
                 delivered.StatusCallback = SandboxJson.String(b, "status_callback");
                 delivered.StatusCallbackHeader = SandboxJson.String(b, "status_callback_header");
+                if (Uri.TryCreate(delivered.StatusCallback, UriKind.Absolute, out var callback) && (callback.Scheme == "https" || callback.Scheme == "http"))
+                {
+                    // The webhook body is not documented: the fields of the send answer and history rows.
+                    var report = JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["message_id"] = delivered.Id,
+                        ["contact"] = delivered.Contact,
+                        ["status"] = delivered.Status,
+                        ["sender"] = delivered.Sender,
+                    });
+                    var headers = new Dictionary<string, string>();
+                    if (delivered.StatusCallbackHeader != null) headers["Authorization"] = delivered.StatusCallbackHeader;
+                    Webhooks.PostLater(callback.AbsoluteUri, report, headers);
+                }
             }
             return row;
         }

@@ -54,6 +54,17 @@ namespace OtpTools.Sandbox.Providers.Otpiq
 
         public string Prefix => "otpiq";
         public string ApiKey { get; set; } = SandboxKeys.Otpiq;
+        public string ProjectName { get; set; } = "OtpTools sandbox";
+        /// <summary>Where delivery webhooks go out (shared with the server).</summary>
+        public SandboxWebhooks Webhooks { get; set; } = new SandboxWebhooks();
+
+        /// <summary>The account's sender IDs, as GET /api/sender-ids lists them.</summary>
+        public static IReadOnlyList<(string Id, string SenderId, string Status, decimal Korek, decimal AsiaCell, decimal Zain, decimal Others)> SenderIds { get; } = new[]
+        {
+            ("66a1f0c2e4b0a1b2c3d4e5f6", "OtpTools", "accepted", 200m, 210m, 220m, 250m),
+            ("66a1f0c2e4b0a1b2c3d4e5f7", "OtpToolsDev", "pending", 200m, 210m, 220m, 250m),
+            ("66a1f0c2e4b0a1b2c3d4e5f8", "Rejected1", "rejected", 180m, 190m, 200m, 230m),
+        };
         /// <summary>Account credit in IQD; each send costs <see cref="CostPerMessage"/>.</summary>
         public decimal Credit { get; set; } = DefaultCredit;
         public decimal CostPerMessage { get; set; } = 200m;
@@ -66,14 +77,92 @@ namespace OtpTools.Sandbox.Providers.Otpiq
             get { lock (_gate) return _deliveries.ToList(); }
         }
 
-        public void Map(IEndpointRouteBuilder routes) =>
+        public void Map(IEndpointRouteBuilder routes)
+        {
             routes.MapPost("/api/sms", (Func<HttpContext, Task<IResult>>)SendAsync);
+            routes.MapGet("/api/sms/track/{smsId}", Track);
+            routes.MapGet("/api/info", Info);
+            routes.MapGet("/api/sender-ids", SenderIdList);
+        }
 
-        private async Task<IResult> SendAsync(HttpContext context)
+        private IResult? Authenticate(HttpContext context)
         {
             var auth = context.Request.Headers.Authorization.ToString();
             if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || auth.Substring(7) != ApiKey)
                 return Message(401, string.IsNullOrEmpty(auth) ? "Unauthorized: missing API key" : "Unauthorized: invalid API key");
+            return null;
+        }
+
+        /// <summary>GET /api/sms/track/{smsId}: a code the sandbox delivered is "delivered"; any other id is 404.</summary>
+        private IResult Track(HttpContext context, string smsId)
+        {
+            var denied = Authenticate(context);
+            if (denied != null) return denied;
+            Delivery? found;
+            lock (_gate) found = _deliveries.FirstOrDefault(d => d.SmsId == smsId);
+            if (found == null) return Message(404, "SMS not found");
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["smsId"] = found.SmsId,
+                ["phoneNumber"] = found.PhoneNumber,
+                ["status"] = "delivered",
+                ["cost"] = found.Cost,
+                ["isFinal"] = true,
+                ["channel"] = ChannelUsed(found.Provider),
+            });
+        }
+
+        private IResult Info(HttpContext context)
+        {
+            var denied = Authenticate(context);
+            if (denied != null) return denied;
+            lock (_gate) return Results.Json(new Dictionary<string, object> { ["projectName"] = ProjectName, ["credit"] = Credit });
+        }
+
+        private IResult SenderIdList(HttpContext context)
+        {
+            var denied = Authenticate(context);
+            if (denied != null) return denied;
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["success"] = true,
+                ["data"] = SenderIds.Select(s => new Dictionary<string, object>
+                {
+                    ["_id"] = s.Id,
+                    ["senderId"] = s.SenderId,
+                    ["status"] = s.Status,
+                    ["pricePerSms"] = new Dictionary<string, object> { ["korekTelecom"] = s.Korek, ["asiaCell"] = s.AsiaCell, ["zainIraq"] = s.Zain, ["others"] = s.Others },
+                }).ToList(),
+            });
+        }
+
+        /// <summary>The channel a send went out on: the first of a fallback list, SMS for auto.</summary>
+        private static string ChannelUsed(string provider) => provider == "auto" ? "sms" : provider.Split('-')[0];
+
+        /// <summary>OTPIQ's delivery report: with "all" every step (sent, then delivered), with "final" only the last.</summary>
+        private void PostDeliveryReports(Delivery delivery)
+        {
+            if (delivery.WebhookUrl == null) return;
+            var type = delivery.DeliveryReportType ?? "all";
+            string Report(string status, bool isFinal) => JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["smsId"] = delivery.SmsId,
+                ["deliveryReportType"] = type,
+                ["isFinal"] = isFinal,
+                ["channel"] = ChannelUsed(delivery.Provider),
+                ["status"] = status,
+                ["senderId"] = delivery.SenderId,
+            });
+            var events = type == "final" ? new[] { Report("delivered", true) } : new[] { Report("sent", false), Report("delivered", true) };
+            var headers = new Dictionary<string, string>();
+            if (delivery.WebhookSecret != null) headers["X-OTPIQ-Webhook-Secret"] = delivery.WebhookSecret;
+            Webhooks.PostLater(delivery.WebhookUrl, events, headers);
+        }
+
+        private async Task<IResult> SendAsync(HttpContext context)
+        {
+            var denied = Authenticate(context);
+            if (denied != null) return denied;
 
             var parsed = await SandboxJson.ReadObjectAsync(context.Request);
             if (parsed == null) return Error("Invalid request body: expected a JSON object");
@@ -129,7 +218,8 @@ namespace OtpTools.Sandbox.Providers.Otpiq
                 webhookSecret = Text(report, "webhookSecret", out var r3);
                 if ((r1 ?? r2 ?? r3) != null) return Error("deliveryReport." + (r1 ?? r2 ?? r3));
                 if (string.IsNullOrEmpty(webhookUrl)) return Error("deliveryReport.webhookUrl is required");
-                if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var hook) || hook.Scheme != "https")
+                // https only; loopback may use http (a receiver on this machine, as in the module's tests).
+                if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var hook) || (hook.Scheme != "https" && !(hook.Scheme == "http" && hook.IsLoopback)))
                     return Error("deliveryReport.webhookUrl must be a valid https URL");
                 if (reportType != null && reportType != "all" && reportType != "final")
                     return Error("deliveryReport.deliveryReportType must be one of: all, final");
@@ -185,6 +275,7 @@ namespace OtpTools.Sandbox.Providers.Otpiq
                     Cost = CostPerMessage,
                 };
                 _deliveries.Add(delivery);
+                PostDeliveryReports(delivery);
                 return Results.Json(new Dictionary<string, object>
                 {
                     ["message"] = "SMS task created successfully",

@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using System.Linq;
+using OtpTools.Sandbox;
+using OtpTools.Sandbox.Providers.Otpiq;
+using Xunit;
+
+namespace OtpTools.Module.Tests
+{
+    /// <summary>OTPIQ's reads: a message's status (track), the account's credit (info), its sender IDs.</summary>
+    [Collection(ModuleCollection.Name)]
+    public sealed class OtpiqReadTests
+    {
+        private readonly ModuleFixture _m;
+        public OtpiqReadTests(ModuleFixture fixture) => _m = fixture;
+
+        private static Dictionary<string, object?> Key() => new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.Otpiq) };
+
+        [Fact]
+        public void Receipts_pipe_into_Get_OtpDeliveryStatus_and_an_unknown_id_is_its_own_not_found_error()
+        {
+            var run = _m.Run(@"
+$receipts = '9647501234581', '9647501234582' | Send-OtpCode -Provider Otpiq -ApiKey $key -Code 5151
+$receipts
+@($receipts[0]; [pscustomobject]@{ MessageId = 'sms-unknown-id'; Provider = 'Otpiq' }; $receipts[1]) | Get-OtpDeliveryStatus -ApiKey $key", Key());
+            var receipts = run.Objects<OtpSendResult>().ToList();
+            Assert.All(receipts, r => Assert.True(r.Success, r.ErrorMessage));
+            var statuses = run.Objects<OtpDeliveryReport>().ToList();
+            Assert.Equal(receipts.Select(r => r.MessageId), statuses.Select(s => s.MessageId));
+            Assert.All(statuses, s =>
+            {
+                Assert.Equal("delivered", s.Status);
+                Assert.True(s.IsFinal);
+                Assert.Equal(200m, s.Cost);
+                Assert.Equal("IQD", s.Currency);
+                Assert.StartsWith("96475012345", s.Recipient);
+            });
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith("Otpiq.NotFound,", error.FullyQualifiedErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+            Assert.Equal("sms-unknown-id", error.TargetObject);
+        }
+
+        [Fact]
+        public void Get_OtpBalance_reads_the_project_and_its_credit_in_IQD_and_a_wrong_key_is_an_authentication_error()
+        {
+            var run = _m.Run("Get-OtpBalance -Provider Otpiq -ApiKey $key", Key());
+            var balance = Assert.Single(run.Objects<OtpBalance>());
+            Assert.Equal("OtpTools sandbox", balance.ProjectName);
+            Assert.Equal(_m.Sandbox.Otpiq.Credit, balance.Credit);
+            Assert.Equal("IQD", balance.Currency);
+
+            var wrong = _m.RunTerminating("Get-OtpBalance -Provider Otpiq -ApiKey (ConvertTo-SecureString 'wrong-key-1234' -AsPlainText -Force)");
+            Assert.StartsWith("Otpiq.Unauthorized,", wrong.FullyQualifiedErrorId);
+            Assert.DoesNotContain("wrong-key-1234", wrong.ToString());
+        }
+
+        [Fact]
+        public void Get_OtpSender_lists_OTPIQ_sender_ids_with_flat_prices_that_survive_a_CSV_round_trip()
+        {
+            var run = _m.Run(@"
+$all = Get-OtpSender -Provider Otpiq -ApiKey $key
+$all
+'---'
+$path = Join-Path ([IO.Path]::GetTempPath()) ('otpiq-senders-' + [guid]::NewGuid() + '.csv')
+$all | Export-Csv $path -NoTypeInformation
+Import-Csv $path
+Remove-Item $path
+'---'
+Get-OtpSender -Provider Otpiq -ApiKey $key -Status accepted", Key());
+            Assert.Empty(run.Errors);
+            var senders = run.Objects<OtpSender>().ToList();
+            var expected = OtpiqSandbox.SenderIds;
+            Assert.Equal(expected.Count + 1, senders.Count);
+            var listed = senders.Take(expected.Count).ToList();
+            Assert.Equal(expected.Select(s => s.SenderId), listed.Select(s => s.Code));
+            Assert.Equal(expected.Select(s => s.Status), listed.Select(s => s.Status));
+            Assert.Equal(expected.Select(s => s.Korek), listed.Select(s => s.PriceKorekTelecom!.Value));
+            Assert.Equal(expected.Select(s => s.Others), listed.Select(s => s.PriceOthers!.Value));
+            Assert.Equal("accepted", senders.Last().Status);
+
+            var markers = run.Output.Select((o, i) => (o, i)).Where(x => "---".Equals(x.o.BaseObject)).Select(x => x.i).ToList();
+            var rows = run.Output.Skip(markers[0] + 1).Take(markers[1] - markers[0] - 1).ToList();
+            Assert.Equal(expected.Count, rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(listed[i].Code, rows[i].Properties["Code"].Value);
+                Assert.Equal(listed[i].PriceAsiaCell!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i].Properties["PriceAsiaCell"].Value);
+                Assert.Equal(listed[i].PriceZainIraq!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i].Properties["PriceZainIraq"].Value);
+            }
+        }
+
+        [Fact]
+        public void Read_cmdlets_refuse_providers_without_the_api_and_a_bad_status_before_any_call()
+        {
+            var before = _m.Sandbox.RequestCount("otpiq");
+            var error = _m.RunTerminating("Get-OtpBalance -Provider OtpBlue -ApiKey $key", Key());
+            Assert.StartsWith("Provider.NotSupportedByCmdlet,", error.FullyQualifiedErrorId);
+            Assert.Contains("Otpiq", error.ToString());
+            var status = _m.RunTerminating("Get-OtpSender -Provider Otpiq -ApiKey $key -Status Available", Key());
+            Assert.StartsWith("Validation.InvalidStatus,", status.FullyQualifiedErrorId);
+            Assert.Contains("accepted", status.ToString());
+            Assert.Equal(before, _m.Sandbox.RequestCount("otpiq"));
+        }
+    }
+}
