@@ -265,6 +265,37 @@ Receive-OtpDeliveryReport -Provider OtpBlue -Prefix $prefix -WebhookSecret $secr
             Assert.Equal("sms-first", Assert.Single(run.Objects<OtpDeliveryReport>()).MessageId);
         }
 
+        [Fact]
+        public void A_registration_keeps_the_webhook_secret_in_its_vault_and_the_listener_reads_it_from_there()
+        {
+            using var config = new ConfigScope();
+            var prefix = $"http://127.0.0.1:{FreePort()}/hooks/";
+            string[] statuses = Array.Empty<string>();
+            var run = _m.Run(StandIn.WithVault() + @"
+Set-Secret -Vault CorpVault -Name IqHook -Secret (ConvertTo-SecureString 'hook-token-5521-abcdef' -AsPlainText -Force)
+Register-OtpProvider -Name IqHooks -Type Otpiq -Vault CorpVault -WebhookSecretName IqHook
+Get-OtpProvider IqHooks | Export-Csv (Join-Path $folder 'p.csv') -NoTypeInformation
+(Import-Csv (Join-Path $folder 'p.csv')).WebhookSecretName
+Receive-OtpDeliveryReport -Provider IqHooks -Prefix $prefix -Count 1 -Timeout 00:00:30",
+                new Dictionary<string, object?>(Vars(prefix)) { ["folder"] = System.IO.Path.GetDirectoryName(config.File)! },
+                whileRunning: _ =>
+                {
+                    WaitUntilListening(prefix);
+                    statuses = new[]
+                    {
+                        Post(prefix, OtpiqReport("sms-wrong"), ("X-OTPIQ-Webhook-Secret", "guess")).ToString(),
+                        Post(prefix, OtpiqReport("sms-vault"), ("X-OTPIQ-Webhook-Secret", Token)).ToString(),
+                    };
+                });
+            Assert.Empty(run.Errors);
+            Assert.Equal(new[] { "401", "200" }, statuses);
+            Assert.Contains(run.Output, o => "IqHook".Equals(o.BaseObject));
+            var report = Assert.Single(run.Objects<OtpDeliveryReport>());
+            Assert.Equal("sms-vault", report.MessageId);
+            Assert.Equal("IqHooks", report.Provider);
+            Assert.DoesNotContain(Token, config.FileText);
+        }
+
         [Theory]
         [InlineData("-Provider Otpiq -Prefix http://127.0.0.1:1/x/", "Webhook.SecretRequired", "-WebhookSecret")]
         [InlineData("-Provider EngageLab -Prefix http://127.0.0.1:1/x/ -WebhookSecret $secret", "Webhook.WrongSecretKind", "-Credential")]

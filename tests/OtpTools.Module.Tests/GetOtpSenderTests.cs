@@ -229,7 +229,7 @@ namespace OtpTools.Module.Tests
             var requests = Requests(() => error = _m.RunTerminating("Get-OtpSender -Provider OtpBlue -ApiKey $key", Vars()));
             Assert.Equal(0, requests);
             Assert.Equal("Provider.NotSupportedByCmdlet,OtpTools.GetOtpSenderCommand", error.FullyQualifiedErrorId);
-            Assert.Contains("Get-OtpSender is available for GetOtp providers; 'OtpBlue' is OtpBlue", error.ToString());
+            Assert.Contains("Get-OtpSender is available for GetOtp, Otpiq providers; 'OtpBlue' is OtpBlue", error.ToString());
         }
 
         [Fact]

@@ -48,7 +48,7 @@ Describe 'Get-OtpSender' {
     }
 
     It 'says plainly which provider type it serves' {
-        { Get-OtpSender -Provider OtpBlue -ApiKey (New-SandboxKey OtpBlue) } | Should -Throw '*Get-OtpSender is available for GetOtp providers*'
+        { Get-OtpSender -Provider OtpBlue -ApiKey (New-SandboxKey OtpBlue) } | Should -Throw '*Get-OtpSender is available for GetOtp, Otpiq providers*'
         { Send-OtpCode -Provider GetOtp -To +61412345678 -Code 1234 -ApiKey $key -ErrorAction Stop } | Should -Throw '*Send-OtpCode is available for OtpBlue*'
     }
 }

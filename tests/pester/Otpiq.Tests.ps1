@@ -51,3 +51,32 @@ Describe 'Send-OtpCode -Provider Otpiq' {
         $receipt.MessageId | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Send, then watch deliveries (Otpiq)' {
+    It 'receives the delivery reports of a send as typed rows that join the receipts by MessageId in CSV' {
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $prefix = "http://127.0.0.1:$port/otpiq/"
+        $hookSecret = 'pester-hook-secret-3141'
+
+        $receipts = @('9647501234521', '9647501234522' | Send-OtpCode -Provider Otpiq -ApiKey $key -Code 2468 -WebhookUrl $prefix `
+            -WebhookSecret $hookSecret -DeliveryReportType final)
+        $reports = @(Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix `
+            -WebhookSecret (ConvertTo-SecureString $hookSecret -AsPlainText -Force) -Count 2 -Timeout 00:00:30)
+
+        $reports.Count | Should -Be 2
+        $rows = Assert-CsvRoundTrip -InputObject $reports -Type ([OtpTools.OtpDeliveryReport]) -Path (Join-Path $TestDrive 'deliveries.csv')
+        $rows.Status | Should -Be @('delivered', 'delivered')
+        $rows.IsFinal | Should -Be @('True', 'True')
+        @($rows.MessageId | Sort-Object) | Should -Be @($receipts.MessageId | Sort-Object)
+    }
+
+    It 'reads the account credit and the sender IDs' {
+        $balance = Get-OtpBalance -Provider Otpiq -ApiKey $key
+        $balance.Currency | Should -Be 'IQD'
+        $balance.Credit | Should -BeGreaterThan 0
+        $senders = @(Get-OtpSender -Provider Otpiq -ApiKey $key -Status accepted)
+        $senders.Count | Should -BeGreaterThan 0
+        $senders.Status | Should -Not -Contain 'pending'
+    }
+}
