@@ -9,6 +9,23 @@ using OtpTools.Engine.Registrations;
 
 namespace OtpTools
 {
+    /// <summary>
+    /// Lets a switch bind from CSV text: Import-Csv gives "True"/"False" strings, which PowerShell otherwise refuses
+    /// for a switch (and a plain cast would turn "False" into true).
+    /// </summary>
+    public sealed class BooleanTextAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (!(value is string text)) return inputData;
+            text = text.Trim();
+            if (text.Length == 0 || string.Equals(text, "False", StringComparison.OrdinalIgnoreCase) || text == "0") return new SwitchParameter(false);
+            if (string.Equals(text, "True", StringComparison.OrdinalIgnoreCase) || text == "1") return new SwitchParameter(true);
+            throw new ArgumentTransformationMetadataException($"'{text}' is not True or False.");
+        }
+    }
+
     /// <summary>Shared by the registration cmdlets: the store, engine errors as ErrorRecords, output objects.</summary>
     public abstract class OtpRegistrationCmdlet : PSCmdlet
     {
@@ -33,6 +50,7 @@ namespace OtpTools
             BaseUri = r.BaseUri,
             Vault = r.Vault,
             SecretName = r.SecretName,
+            Route = r.IsRoute ? string.Join(", ", r.Route!) : null,
             WebhookSecretName = r.WebhookSecretName,
             IsDefault = r.IsDefault,
         };
@@ -77,10 +95,20 @@ namespace OtpTools
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; } = "";
 
-        /// <summary>OtpBlue, GetOtp, Otpiq or EngageLab (the types this version knows; tab completion lists them).</summary>
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        /// <summary>OtpBlue, GetOtp, Otpiq or EngageLab (the types this version knows; tab completion lists them); "Route" or none with -Route.</summary>
+        // Not mandatory to PowerShell: a route has no type, and one parameter set keeps a Get-OtpProvider CSV (Type and Route columns) binding.
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ProviderTypeCompleter))]
         public string Type { get; set; } = "";
+
+        /// <summary>
+        /// A route instead of one provider: the providers (types or registration names) Send-OtpCode tries in order,
+        /// moving on only when an answer proves nothing was delivered. "OtpBlue, Otpiq" in one string works too (a CSV cell).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        [AllowEmptyString, AllowEmptyCollection, AllowNull]
+        public string?[]? Route { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? BaseUri { get; set; }
@@ -106,8 +134,10 @@ namespace OtpTools
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        /// <summary>Use this provider when -Provider is omitted.</summary>
+        /// <summary>Use this provider when -Provider is omitted; binds from a Get-OtpProvider CSV's IsDefault column.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("IsDefault")]
+        [BooleanText]
         public SwitchParameter Default { get; set; }
 
         /// <summary>Replace an existing registration of the same name.</summary>
@@ -119,9 +149,23 @@ namespace OtpTools
 
         protected override void ProcessRecord()
         {
+            var hops = (Route ?? new string?[0]).SelectMany(r => (r ?? "").Split(',')).Select(h => h.Trim()).Where(h => h.Length > 0).ToList();
+            if (hops.Count > 0 && (string.IsNullOrEmpty(Type) || string.Equals(Type, ProviderRegistration.RouteType, StringComparison.OrdinalIgnoreCase)))
+            {
+                RegisterRoute(hops);
+                return;
+            }
             var store = Store;
             try
             {
+                if (hops.Count > 0)
+                    throw new OtpException("Registration.TypeAndRoute", OtpErrorCategory.InvalidArgument,
+                        $"Give -Type for one provider or -Route for a route, not both (-Type {Type} -Route {string.Join(", ", hops)}).")
+                    { ParameterName = "Route", TargetValue = Type };
+                if (string.IsNullOrEmpty(Type) || string.Equals(Type, ProviderRegistration.RouteType, StringComparison.OrdinalIgnoreCase))
+                    throw new OtpException("Registration.TypeRequired", OtpErrorCategory.InvalidArgument,
+                        $"Say what '{Name}' is: -Type {string.Join(" | ", ProviderCatalog.All.Select(t => t.Name))}, or -Route <providers> for a route.")
+                    { ParameterName = "Type", TargetValue = Name };
                 var type = ProviderCatalog.Find(Type)
                     ?? throw new OtpException("Registration.UnknownType", OtpErrorCategory.InvalidArgument,
                         $"Provider type '{Type}' is not known. Use one of: {string.Join(", ", ProviderCatalog.All.Select(t => t.Name))}.")
@@ -172,6 +216,58 @@ namespace OtpTools
             catch (OtpException e)
             {
                 Fail(e, Name);
+            }
+        }
+
+        /// <summary>A route holds names only: each hop must be a sending provider (a type or a registration) that is not a route.</summary>
+        private void RegisterRoute(List<string> hops)
+        {
+            var store = Store;
+            try
+            {
+                if (ProviderCatalog.Find(Name) != null)
+                    throw new OtpException("Registration.NameIsTypeName", OtpErrorCategory.InvalidArgument,
+                        $"Provider name '{Name}' is the name of a provider type; a route needs a name of its own.")
+                    { ParameterName = "Name", TargetValue = Name };
+                RegistrationStore.ValidateName(Name, ProviderCatalog.All[0]);
+                if (!string.IsNullOrEmpty(Vault) || !string.IsNullOrEmpty(SecretName) || ApiKey != null || Credential != null)
+                    throw new OtpException("Registration.SecretOnRoute", OtpErrorCategory.InvalidArgument,
+                        $"A route has no key of its own: each of its providers ({string.Join(", ", hops)}) keeps its own. " +
+                        "Register them with their vault secrets, then the route by their names.")
+                    { ParameterName = !string.IsNullOrEmpty(Vault) ? "Vault" : ApiKey != null ? "ApiKey" : Credential != null ? "Credential" : "SecretName" };
+                foreach (var hop in hops)
+                {
+                    if (string.Equals(hop, Name, StringComparison.OrdinalIgnoreCase) || store.Find(hop)?.IsRoute == true)
+                        throw new OtpException("Registration.NestedRoute", OtpErrorCategory.InvalidArgument,
+                            $"-Route '{hop}' is a route itself; a route lists providers only.") { ParameterName = "Route", TargetValue = hop };
+                    var provider = ProviderResolver.Resolve(hop, store: store);
+                    if (!ProviderCatalog.Supports<IOtpCodeSender>(provider.Type))
+                        throw new OtpException("Registration.RouteHopCannotSend", OtpErrorCategory.InvalidArgument,
+                            $"-Route '{hop}' is {provider.Type.Name}, which cannot send codes; a route's providers must be " +
+                            $"{string.Join(", ", ProviderCatalog.NamesSupporting<IOtpCodeSender>())} types or registrations.")
+                        { ParameterName = "Route", TargetValue = hop };
+                }
+                var registration = new ProviderRegistration { Name = Name, Type = ProviderRegistration.RouteType, Route = hops };
+                if (!Force && store.Find(Name) != null) throw Exists();
+                if (!ShouldProcess($"{Name} (route {string.Join(" > ", hops)}) in {store.Path}", "Register OTP provider route")) return;
+                store.Update(all =>
+                {
+                    var existing = all.FindIndex(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase));
+                    if (existing >= 0)
+                    {
+                        if (!Force) throw Exists();
+                        registration.IsDefault = all[existing].IsDefault;
+                        all.RemoveAt(existing);
+                    }
+                    all.Add(registration);
+                    if (Default) MakeDefault(all, registration);
+                    return registration;
+                });
+                if (PassThru) WriteObject(ToInfo(registration));
+            }
+            catch (OtpException e)
+            {
+                Fail(e, e.TargetValue ?? Name);
             }
         }
 

@@ -200,29 +200,42 @@ namespace OtpTools
             }
         }
 
-        /// <summary>One provider, or a route: a connection per provider, each with its own credential.</summary>
+        /// <summary>
+        /// One provider, or a route (several -Provider names, or a route registration): a connection per provider,
+        /// each with its own credential.
+        /// </summary>
         private IRowSender ConnectRoute()
         {
-            if (Provider == null || Provider.Length <= 1)
+            IReadOnlyList<string?> names;
+            try
             {
-                var connection = Connect<IOtpCodeSender>(out var client);
+                names = ProviderResolver.ExpandRoute(Provider);
+            }
+            catch (OtpException e)
+            {
+                ThrowOtpError(e, e.TargetValue);
+                throw; // not reached
+            }
+            if (names.Count == 1)
+            {
+                var connection = Connect<IOtpCodeSender>(names[0], out var client);
                 return new OtpSendService(connection, client);
             }
             if (ApiKey != null || Credential != null)
                 ThrowOtpError(new OtpException("Credential.AmbiguousForRoute", OtpErrorCategory.InvalidArgument,
-                    $"-ApiKey and -Credential cannot say which provider of the route ({string.Join(", ", Provider)}) they are for. " +
+                    $"-ApiKey and -Credential cannot say which provider of the route ({string.Join(", ", names)}) they are for. " +
                     "Keep each provider's key in its registration's vault or in OTPTOOLS_<NAME>_APIKEY (EngageLab: _DEVKEY and _DEVSECRET).")
                 { ParameterName = ApiKey != null ? "ApiKey" : "Credential" }, null);
             var hops = new List<OtpSendService>();
-            var names = new List<string>();
-            foreach (var name in Provider)
+            var hopNames = new List<string>();
+            foreach (var name in names)
             {
                 // -ApiKey and -Credential were refused above, so each provider's own credential is found.
                 var connection = Connect<IOtpCodeSender>(name, out var client);
                 hops.Add(new OtpSendService(connection, client));
-                names.Add(ProviderName!);
+                hopNames.Add(ProviderName!);
             }
-            ProviderName = string.Join(" > ", names);
+            ProviderName = string.Join(" > ", hopNames);
             return new RouteSendService(hops);
         }
 

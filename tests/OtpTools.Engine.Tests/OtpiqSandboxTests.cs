@@ -142,7 +142,7 @@ namespace OtpTools.Engine.Tests
             var expected = new[]
             {
                 (OtpiqErrors.Validation, 400), (OtpiqErrors.InsufficientCredit, 400), (OtpiqErrors.Unauthorized, 401),
-                (OtpiqErrors.RateLimited, 429), (OtpiqErrors.ServerError, 500),
+                (OtpiqErrors.RateLimited, 429), (OtpiqErrors.ServerError, 500), (OtpiqErrors.NotFound, 404),
             };
             Assert.Equal(expected.Select(e => e.Item1).OrderBy(k => k), OtpiqErrors.Table.Keys.OrderBy(k => k));
             foreach (var (kind, status) in expected) Assert.Equal(status, OtpiqErrors.Table[kind].HttpStatus);

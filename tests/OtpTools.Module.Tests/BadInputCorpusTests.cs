@@ -299,7 +299,9 @@ namespace OtpTools.Module.Tests
                          ("Send-OtpCode", "Send-OtpCode -To +61412345678 -Code 1 -ApiKey $gokey", new[] { "GetOtp" }),
                          ("Get-OtpHistory", "Get-OtpHistory -ApiKey $key -Credential $cred", new[] { "GetOtp", "Otpiq", "EngageLab" }),
                          ("Get-OtpRegion", "Get-OtpRegion -ApiKey $key -Credential $cred", new[] { "GetOtp", "Otpiq", "EngageLab" }),
-                         ("Get-OtpSender", "Get-OtpSender -ApiKey $key -Credential $cred", new[] { "OtpBlue", "Otpiq", "EngageLab" }),
+                         ("Get-OtpSender", "Get-OtpSender -ApiKey $key -Credential $cred", new[] { "OtpBlue", "EngageLab" }),
+                         ("Get-OtpBalance", "Get-OtpBalance -ApiKey $key -Credential $cred", new[] { "OtpBlue", "GetOtp", "EngageLab" }),
+                         ("Get-OtpDeliveryStatus", "Get-OtpDeliveryStatus -MessageId sms-1 -ApiKey $key -Credential $cred", new[] { "OtpBlue", "GetOtp", "EngageLab" }),
                      })
             {
                 foreach (var provider in wrong)
@@ -384,7 +386,7 @@ namespace OtpTools.Module.Tests
             Registered("Register-OtpProvider: registrations file damaged", "Register-OtpProvider -Name Other -Type OtpBlue", null, "Registration.FileDamaged", ErrorCategory.InvalidData, "[1,2");
             Add("Register-OtpProvider: -Name empty", "Register-OtpProvider -Name '' -Type OtpBlue", null, BindingEmpty, ErrorCategory.InvalidData);
             Add("Register-OtpProvider: -Name null", "Register-OtpProvider -Name $null -Type OtpBlue", null, BindingNull, ErrorCategory.InvalidData);
-            Add("Register-OtpProvider: -Type empty", "Register-OtpProvider -Name Prod -Type ''", null, BindingEmpty, ErrorCategory.InvalidData);
+            Add("Register-OtpProvider: -Type empty", "Register-OtpProvider -Name Prod -Type ''", "Prod", "Registration.TypeRequired", ErrorCategory.InvalidArgument);
             Add("Register-OtpProvider: -ApiKey plain text", "Register-OtpProvider -Name Prod -Type OtpBlue -ApiKey 'plain'", null, BindingTransformation, ErrorCategory.InvalidArgument);
 
             // ---- Get-, Set-, Unregister-OtpProvider ----

@@ -180,5 +180,49 @@ namespace OtpTools.Module.Tests
             Assert.StartsWith("CannotConvertArgument,", error.FullyQualifiedErrorId);   // PowerShell refuses a list for a one-provider parameter
             Assert.Equal(before, _m.Sandbox.TotalRequests);
         }
+
+        [Fact]
+        public void A_route_registration_sends_like_the_list_it_holds_and_survives_a_csv_round_trip()
+        {
+            var otp = NewCode();
+            var run = _m.Run(@"
+Register-OtpProvider -Name Verify -Route OtpBlue, Otpiq -Default
+$csv = Join-Path $folder 'providers.csv'
+Get-OtpProvider Verify | Export-Csv $csv -NoTypeInformation
+Unregister-OtpProvider Verify -Confirm:$false
+Import-Csv $csv | Register-OtpProvider -PassThru
+Send-OtpCode -Provider Verify -To $to -Code $code
+Send-OtpCode -To $to -Code $code", new Dictionary<string, object?>(Vars(OtpBlueScenarios.NoIMessage, otp)) { ["folder"] = _scope.Folder });
+            Assert.Empty(run.Errors);
+            var info = Assert.Single(run.Objects<OtpProviderInfo>());
+            Assert.Equal("Route", info.Type);
+            Assert.Equal("OtpBlue, Otpiq", info.Route);
+            var receipts = run.Objects<OtpSendResult>().ToList();
+            Assert.Equal(2, receipts.Count);
+            Assert.All(receipts, r =>
+            {
+                Assert.True(r.Success, r.ErrorMessage);
+                Assert.Equal("OtpBlue:150 > Otpiq:sent", r.Route);
+            });
+            Assert.Equal(2, _m.Sandbox.Otpiq.Deliveries.Count(d => d.VerificationCode == otp));
+        }
+
+        [Theory]
+        [InlineData("Register-OtpProvider -Name R0", "Registration.TypeRequired", "-Route")]
+        [InlineData("Register-OtpProvider -Name R8 -Type Otpiq -Route OtpBlue", "Registration.TypeAndRoute", "not both")]
+        [InlineData("Register-OtpProvider -Name R1 -Route OtpBlue, GetOtp", "Registration.RouteHopCannotSend", "GetOtp")]
+        [InlineData("Register-OtpProvider -Name R2 -Route OtpBlue, Nowhere", "Provider.NotFound", "Nowhere")]
+        [InlineData("Register-OtpProvider -Name R3 -Route OtpBlue -Vault V -SecretName S", "Registration.SecretOnRoute", "own")]
+        [InlineData("Register-OtpProvider -Name R4 -Route OtpBlue, Otpiq; Register-OtpProvider -Name R5 -Route R4, EngageLab", "Registration.NestedRoute", "R4")]
+        [InlineData("Register-OtpProvider -Name R6 -Route OtpBlue, Otpiq; Get-OtpHistory -Provider R6", "Provider.IsRoute", "only Send-OtpCode")]
+        [InlineData("Register-OtpProvider -Name R7 -Route OtpBlue, Otpiq; Send-OtpCode -Provider R7 -To +13232000150 -Code 1 -ApiKey (ConvertTo-SecureString k -AsPlainText -Force)", "Credential.AmbiguousForRoute", "which provider")]
+        public void A_route_registration_holds_sending_providers_only_and_is_refused_where_one_provider_is_needed(string script, string errorId, string text)
+        {
+            var before = _m.Sandbox.TotalRequests;
+            var error = _m.RunTerminating(script);
+            Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(text, error.ToString());
+            Assert.Equal(before, _m.Sandbox.TotalRequests);
+        }
     }
 }

@@ -50,7 +50,8 @@ namespace OtpTools.Module.Tests
     {
         private static readonly string[] Exported =
         {
-            "Confirm-OtpCode", "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal", "Register-OtpProvider", "Send-OtpCode",
+            "Confirm-OtpCode", "Get-OtpBalance", "Get-OtpDeliveryStatus", "Get-OtpHistory", "Get-OtpProvider", "Get-OtpRegion", "Get-OtpSender", "Import-OtpJournal",
+            "Receive-OtpDeliveryReport", "Register-OtpProvider", "Send-OtpCode",
             "Set-OtpProvider", "Unregister-OtpProvider",
         };
         private readonly ModuleFixture _m;

@@ -14,6 +14,23 @@ namespace OtpTools.Module.Tests
         public RegistrationTests(ModuleFixture fixture) => _m = fixture;
 
         [Fact]
+        public void Registrations_exported_to_csv_and_registered_again_keep_which_one_is_the_default()
+        {
+            using var scope = new ConfigScope();
+            var run = _m.Run(@"
+Register-OtpProvider -Name Alpha -Type OtpBlue
+Register-OtpProvider -Name Beta -Type Otpiq -Default
+Register-OtpProvider -Name Gamma -Type EngageLab
+$csv = Join-Path $folder 'providers.csv'
+Get-OtpProvider | Export-Csv $csv -NoTypeInformation
+Unregister-OtpProvider * -Confirm:$false
+Import-Csv $csv | Register-OtpProvider
+Get-OtpProvider | ForEach-Object { '{0}={1}' -f $_.Name, $_.IsDefault }", new Dictionary<string, object?> { ["folder"] = scope.Folder });
+            Assert.Empty(run.Errors);
+            Assert.Equal(new[] { "Alpha=False", "Beta=True", "Gamma=False" }, run.Output.Select(o => (string)o.BaseObject));
+        }
+
+        [Fact]
         public void Registration_round_trips_across_runspaces_and_the_file_holds_where_the_secret_is_not_the_secret()
         {
             using var config = new ConfigScope();

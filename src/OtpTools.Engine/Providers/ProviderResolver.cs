@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using OtpTools.Engine.Registrations;
 
@@ -33,6 +34,12 @@ namespace OtpTools.Engine.Providers
                 registration = store.Find(name);
             }
 
+            if (registration != null && registration.IsRoute)
+                throw new OtpException("Provider.IsRoute", OtpErrorCategory.InvalidOperation,
+                    $"'{registration.Name}' is a route ({string.Join(" > ", registration.Route!)}): only Send-OtpCode sends along a route. " +
+                    $"Name one of its providers here (-Provider {registration.Route![0]}).")
+                { ParameterName = "Provider", TargetValue = registration.Name };
+
             if (registration != null)
             {
                 var registeredType = ProviderCatalog.Find(registration.Type)
@@ -53,6 +60,40 @@ namespace OtpTools.Engine.Providers
                     "or register it with Register-OtpProvider (Get-OtpProvider lists the registered ones).")
                 { ParameterName = "Provider", TargetValue = name };
             return new ResolvedProvider(type.Name, type, TypeBaseUri(type, environment));
+        }
+
+        /// <summary>
+        /// The providers a send goes through, in order: each name as given, a route registration replaced by its hops;
+        /// with no name, the default registration (a route or one provider). A route inside a route is refused.
+        /// </summary>
+        public static IReadOnlyList<string?> ExpandRoute(IReadOnlyList<string>? names, Func<string, string?>? environment = null, RegistrationStore? store = null)
+        {
+            store ??= RegistrationStore.ForCurrentUser(environment ?? Environment.GetEnvironmentVariable);
+            if (names == null || names.Count == 0)
+            {
+                var fallback = store.FindDefault();
+                return fallback?.IsRoute == true ? fallback.Route!.Cast<string?>().ToList() : new string?[] { null };
+            }
+            var hops = new List<string?>();
+            foreach (var name in names)
+            {
+                var registration = store.Find(name);
+                if (registration?.IsRoute != true)
+                {
+                    hops.Add(name);
+                    continue;
+                }
+                foreach (var hop in registration.Route!)
+                {
+                    if (store.Find(hop)?.IsRoute == true)
+                        throw new OtpException("Registration.NestedRoute", OtpErrorCategory.InvalidData,
+                            $"Route '{registration.Name}' names '{hop}', which is a route too; a route lists providers only. " +
+                            $"Re-register it: Register-OtpProvider -Name {registration.Name} -Route <providers> -Force.")
+                        { ParameterName = "Provider", TargetValue = registration.Name };
+                    hops.Add(hop);
+                }
+            }
+            return hops;
         }
 
         private static Uri TypeBaseUri(IOtpProviderType type, Func<string, string?> environment)

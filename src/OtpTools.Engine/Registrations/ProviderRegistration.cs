@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace OtpTools.Engine.Registrations
@@ -15,10 +16,17 @@ namespace OtpTools.Engine.Registrations
         [JsonPropertyName("secretName")] public string? SecretName { get; set; }
         /// <summary>The secret (in the same vault) that authenticates the provider's delivery webhooks.</summary>
         [JsonPropertyName("webhookSecretName")] public string? WebhookSecretName { get; set; }
+        /// <summary>A route's hops (provider types or registration names), in order; null for a single provider.</summary>
+        [JsonPropertyName("route")] public List<string>? Route { get; set; }
         [JsonPropertyName("isDefault")] public bool IsDefault { get; set; }
 
         // Derived, so not written to providers.json (whose keys are all camelCase fields).
         [JsonIgnore] public bool HasVaultSecret => !string.IsNullOrEmpty(Vault) && !string.IsNullOrEmpty(SecretName);
+
+        [JsonIgnore] public bool IsRoute => Route != null && Route.Count > 0;
+
+        /// <summary>The type name a route registration carries in providers.json and Get-OtpProvider.</summary>
+        public const string RouteType = "Route";
 
         public ProviderRegistration Copy() => (ProviderRegistration)MemberwiseClone();
     }
