@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using OtpTools.Engine;
@@ -26,12 +27,43 @@ namespace OtpTools
             value.Any(c => char.IsWhiteSpace(c) || "'\"`$(){};,&|@#".IndexOf(c) >= 0) ? "'" + value.Replace("'", "''") + "'" : value;
     }
 
-    /// <summary>Completes -Provider with registered provider names and the provider types.</summary>
+    /// <summary>What a provider must be able to do for a cmdlet: tab completion and suggestions offer only those.</summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class ProviderCapabilityAttribute : Attribute
+    {
+        public ProviderCapabilityAttribute(Type capability) => Capability = capability;
+
+        /// <summary>A client interface (IOtpCodeSender...) or IDeliveryWebhook.</summary>
+        public Type Capability { get; }
+
+        private static readonly Dictionary<string, Type> ByCommand = typeof(ProviderCapabilityAttribute).Assembly.GetTypes()
+            .Select(t => (Cmdlet: t.GetCustomAttribute<CmdletAttribute>(), Needs: t.GetCustomAttribute<ProviderCapabilityAttribute>()))
+            .Where(x => x.Cmdlet != null && x.Needs != null)
+            .ToDictionary(x => x.Cmdlet!.VerbName + "-" + x.Cmdlet.NounName, x => x.Needs!.Capability, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The capability a command needs; null for a command that is not the module's.</summary>
+        public static Type? For(string? commandName) =>
+            commandName != null && ByCommand.TryGetValue(commandName, out var capability) ? capability : null;
+    }
+
+    /// <summary>
+    /// Completes -Provider with the registered names and provider types that can do what the command needs (Send-OtpCode
+    /// offers no GetOtp, Get-OtpHistory only OTP Blue); route registrations only where a route can be used.
+    /// </summary>
     public sealed class ProviderNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Completions.Matching(RegisteredNameCompleter.Names().Concat(ProviderCatalog.All.Select(t => t.Name)), wordToComplete);
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var capability = ProviderCapabilityAttribute.For(commandName);
+            bool Serves(IOtpProviderType? type) => type != null && (capability == null || ProviderCatalog.Supports(capability, type));
+            var routesWelcome = capability == typeof(IOtpCodeSender);
+            var registered = RegisteredNameCompleter.Registrations()
+                .Where(r => r.IsRoute ? routesWelcome : Serves(ProviderCatalog.Find(r.Type)))
+                .Select(r => r.Name);
+            var types = ProviderCatalog.All.Where(Serves).Select(t => t.Name);
+            return Completions.Matching(registered.Concat(types), wordToComplete);
+        }
     }
 
     /// <summary>Completes a registration name (Get/Set/Unregister-OtpProvider -Name).</summary>
@@ -41,16 +73,18 @@ namespace OtpTools
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
             Completions.Matching(Names(), wordToComplete);
 
-        internal static IEnumerable<string> Names()
+        internal static IEnumerable<string> Names() => Registrations().Select(r => r.Name);
+
+        internal static IReadOnlyList<ProviderRegistration> Registrations()
         {
             try
             {
-                return RegistrationStore.ForCurrentUser().Load().Select(r => r.Name).ToList();
+                return RegistrationStore.ForCurrentUser().Load();
             }
             catch (OtpException)
             {
                 // A damaged file must not break tab completion; the cmdlets report it.
-                return Array.Empty<string>();
+                return Array.Empty<ProviderRegistration>();
             }
         }
     }
@@ -72,10 +106,13 @@ namespace OtpTools
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var chosen = fakeBoundParameters["Provider"] as string;
-            var type = ProviderCatalog.Find(chosen) ?? RegisteredType(chosen);
-            var types = type != null ? new[] { type } : ProviderCatalog.All.ToArray();
-            var values = types.SelectMany(t => t.ParameterValues.TryGetValue(parameterName, out var v) ? v : Array.Empty<string>());
+            // -Provider may be one name or a route (OtpBlue, Otpiq): the values of the providers named, else of all.
+            var chosen = (fakeBoundParameters["Provider"] is IEnumerable names && !(names is string)
+                    ? names.Cast<object>().Select(n => n?.ToString())
+                    : new[] { fakeBoundParameters["Provider"]?.ToString() })
+                .Select(n => ProviderCatalog.Find(n) ?? RegisteredType(n)).Where(t => t != null).Select(t => t!).ToList();
+            var types = chosen.Count > 0 ? chosen : ProviderCatalog.All.ToList();
+            var values = types.SelectMany(t => SendOptionCatalog.CompletionValues(t, parameterName));
             return Completions.Matching(values, wordToComplete);
         }
 

@@ -8,6 +8,7 @@ namespace OtpTools
     /// Checks the code a recipient typed against the one the provider generated for a message (EngageLab: POST
     /// /v1/verifications). Pipe a send receipt in: its MessageId and Provider bind by property name.
     /// </summary>
+    [ProviderCapability(typeof(IOtpCodeVerifier))]
     [Cmdlet(VerbsLifecycle.Confirm, "OtpCode")]
     [OutputType(typeof(OtpVerificationResult))]
     public sealed class ConfirmOtpCodeCommand : OtpCmdlet

@@ -5,6 +5,7 @@ using OtpTools.Engine.Providers;
 namespace OtpTools
 {
     /// <summary>Reads the provider account's remaining credit (OTPIQ: GET /api/info).</summary>
+    [ProviderCapability(typeof(IOtpBalanceReader))]
     [Cmdlet(VerbsCommon.Get, "OtpBalance")]
     [OutputType(typeof(OtpBalance))]
     public sealed class GetOtpBalanceCommand : OtpCmdlet

@@ -8,6 +8,7 @@ namespace OtpTools
     /// Looks up what happened to sent messages (OTPIQ: GET /api/sms/track/{smsId}). Pipe send receipts in: MessageId and
     /// Provider bind by property name; an id the provider does not know is that id's error, and the rest go on.
     /// </summary>
+    [ProviderCapability(typeof(IOtpDeliveryStatusReader))]
     [Cmdlet(VerbsCommon.Get, "OtpDeliveryStatus")]
     [OutputType(typeof(OtpDeliveryReport))]
     public sealed class GetOtpDeliveryStatusCommand : OtpCmdlet
@@ -32,7 +33,8 @@ namespace OtpTools
             // Receipts of one run name one provider: connect once, again only when a row names another.
             if (_reader == null || !string.Equals(_connectedTo, Provider, System.StringComparison.OrdinalIgnoreCase))
             {
-                Connect(out _reader);
+                Connect<IOtpDeliveryStatusReader>(out var reader);
+                _reader = reader;
                 _connectedTo = Provider;
             }
             foreach (var id in MessageId)

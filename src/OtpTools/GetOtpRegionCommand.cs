@@ -6,6 +6,7 @@ using OtpTools.Engine.Providers;
 namespace OtpTools
 {
     /// <summary>Lists the destination regions the provider currently sends to, optionally filtered by ISO code.</summary>
+    [ProviderCapability(typeof(IOtpRegionReader))]
     [Cmdlet(VerbsCommon.Get, "OtpRegion")]
     [OutputType(typeof(OtpRegion))]
     public sealed class GetOtpRegionCommand : OtpCmdlet

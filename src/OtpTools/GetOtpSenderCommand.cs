@@ -5,6 +5,7 @@ using OtpTools.Engine.Providers;
 namespace OtpTools
 {
     /// <summary>Streams the provider account's sender IDs, page after page; -First stops paging early.</summary>
+    [ProviderCapability(typeof(IOtpSenderReader))]
     [Cmdlet(VerbsCommon.Get, "OtpSender", SupportsPaging = true)]
     [OutputType(typeof(OtpSender))]
     public sealed class GetOtpSenderCommand : OtpCmdlet

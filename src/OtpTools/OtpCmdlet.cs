@@ -185,7 +185,7 @@ namespace OtpTools
         {
             try
             {
-                var provider = ProviderResolver.Resolve(name);
+                var provider = ProviderResolver.Resolve(name, capability: typeof(TCapability));
                 if (!ProviderCatalog.Supports<TCapability>(provider.Type))
                     throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
                         $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
@@ -256,10 +256,16 @@ namespace OtpTools
             }
         }
 
-        /// <summary>Writes a listing page by page, holding one page at a time; -IncludeTotalCount from the first page.</summary>
-        protected void StreamPages<T>(IOtpPager<T> pager)
+        /// <summary>
+        /// Writes a listing page by page, holding one page at a time; -IncludeTotalCount from the first page. With
+        /// <paramref name="keep"/>, rows are filtered here, and -Skip/-First count the kept rows (the total, at the end, too).
+        /// </summary>
+        protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null)
         {
-            var totalPending = PagingParameters.IncludeTotalCount;
+            var toSkip = keep == null ? 0 : PagingParameters.Skip;
+            var wanted = keep == null ? ulong.MaxValue : PagingParameters.First;
+            ulong kept = 0;
+            var totalPending = PagingParameters.IncludeTotalCount && keep == null;
             while (true)
             {
                 IReadOnlyList<T>? page;
@@ -277,9 +283,23 @@ namespace OtpTools
                     WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.Total == null ? 0.0 : 1.0));
                     totalPending = false;
                 }
-                if (page == null) return;
-                foreach (var row in page) WriteProviderObject(row!);
+                if (page == null) break;
+                foreach (var row in page)
+                {
+                    if (keep != null)
+                    {
+                        if (!keep(row)) continue;
+                        kept++;
+                        if (toSkip > 0) { toSkip--; continue; }
+                        if (wanted == 0) continue;   // counted for the total, not written
+                        wanted--;
+                    }
+                    WriteProviderObject(row!);
+                }
+                // Without a total to count, a filtered listing stops once -First rows are out.
+                if (keep != null && wanted == 0 && !PagingParameters.IncludeTotalCount) break;
             }
+            if (keep != null && PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(kept, 1.0));
         }
     }
 }

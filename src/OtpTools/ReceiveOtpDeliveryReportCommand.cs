@@ -15,6 +15,7 @@ namespace OtpTools
     /// only once its reports are on the pipeline.
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "OtpDeliveryReport")]
+    [ProviderCapability(typeof(IDeliveryWebhook))]
     [OutputType(typeof(OtpDeliveryReport))]
     public sealed class ReceiveOtpDeliveryReportCommand : OtpEngineCmdlet, IDisposable
     {
@@ -60,10 +61,10 @@ namespace OtpTools
             try
             {
                 DeliveryReportListener.CheckPrefix(Prefix);
-                provider = ProviderResolver.Resolve(Provider);
+                provider = ProviderResolver.Resolve(Provider, capability: typeof(IDeliveryWebhook));
                 hook = provider.Type.DeliveryWebhook
                     ?? throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
-                        $"Receive-OtpDeliveryReport is available for {string.Join(", ", WebhookTypes())} providers; " +
+                        $"Receive-OtpDeliveryReport is available for {string.Join(", ", ProviderCatalog.NamesSupporting<IDeliveryWebhook>())} providers; " +
                         $"'{provider.Name}' is {provider.Type.Name}, which sends no delivery webhooks.")
                     { ParameterName = "Provider", TargetValue = Provider };
                 secret = ResolveSecret(provider, hook);
@@ -103,10 +104,6 @@ namespace OtpTools
         }
 
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-        private static string[] WebhookTypes() =>
-            System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(
-                System.Linq.Enumerable.Where(ProviderCatalog.All, t => t.DeliveryWebhook != null), t => t.Name));
 
         /// <summary>The parameter first, then the registration's vault secret; a listener never runs unauthenticated.</summary>
         private WebhookSecret ResolveSecret(ResolvedProvider provider, IDeliveryWebhook hook)

@@ -88,6 +88,7 @@ namespace OtpTools
     /// Registers a named provider: its type, optional base URI, and the vault secret that holds its key. With -ApiKey or
     /// -Credential the key is first stored in the vault through Set-Secret. The registrations file never holds a secret.
     /// </summary>
+    [ProviderCapability(typeof(IOtpCodeSender))]
     [Cmdlet(VerbsLifecycle.Register, "OtpProvider", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OtpProviderInfo))]
     public sealed class RegisterOtpProviderCommand : OtpRegistrationCmdlet

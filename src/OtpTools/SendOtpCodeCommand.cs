@@ -14,10 +14,12 @@ namespace OtpTools
     /// Sends a one-time passcode to each input, up to -ThrottleLimit at once. Every input yields exactly one
     /// OtpSendResult, written as soon as it completes; a failed one is also written as a non-terminating error.
     /// </summary>
+    [ProviderCapability(typeof(IOtpCodeSender))]
     [Cmdlet(VerbsCommunications.Send, "OtpCode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(OtpSendResult))]
-    public sealed class SendOtpCodeCommand : OtpCmdlet, IDisposable
+    public sealed class SendOtpCodeCommand : OtpCmdlet, IDisposable, IDynamicParameters
     {
+        private RuntimeDefinedParameterDictionary? _providerOptions;
         private readonly Stopwatch _clock = new Stopwatch();
         private readonly List<OtpSendRequest> _resumeRows = new List<OtpSendRequest>();
         private BulkSendRun? _run;
@@ -59,51 +61,12 @@ namespace OtpTools
         [AllowEmptyString, AllowNull]
         public string? Language { get; set; }
 
-        /// <summary>OTP Blue: URL that receives the delivery status webhook.</summary>
+        /// <summary>
+        /// Accept numbers the phone-number metadata does not know yet (a range newer than it): the international form
+        /// and the providers' format rules are still checked.
+        /// </summary>
         [Parameter]
-        public string? StatusCallback { get; set; }
-
-        /// <summary>OTP Blue: Authorization header value OTP Blue sends with the webhook.</summary>
-        [Parameter]
-        public string? StatusCallbackHeader { get; set; }
-
-        /// <summary>OTPIQ: the channel ("provider") to use; auto when not given.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProviderValueCompleter))]
-        public string? Channel { get; set; }
-
-        /// <summary>OTPIQ: WhatsApp Business Account ID of a custom WhatsApp sender.</summary>
-        [Parameter]
-        public string? WhatsappAccountId { get; set; }
-
-        /// <summary>OTPIQ: WhatsApp Phone Number ID of a custom WhatsApp sender.</summary>
-        [Parameter]
-        public string? WhatsappPhoneId { get; set; }
-
-        /// <summary>OTPIQ: WhatsApp template name of a custom WhatsApp sender.</summary>
-        [Parameter]
-        public string? TemplateName { get; set; }
-
-        /// <summary>OTPIQ: https URL that receives delivery reports.</summary>
-        [Parameter]
-        public string? WebhookUrl { get; set; }
-
-        /// <summary>OTPIQ: which delivery reports the webhook receives (all or final).</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProviderValueCompleter))]
-        public string? DeliveryReportType { get; set; }
-
-        /// <summary>OTPIQ: secret OTPIQ signs delivery reports with.</summary>
-        [Parameter]
-        public string? WebhookSecret { get; set; }
-
-        /// <summary>EngageLab: the template to send.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? TemplateId { get; set; }
-
-        /// <summary>EngageLab: values of the template's custom variables (template.params).</summary>
-        [Parameter]
-        public System.Collections.IDictionary? TemplateParameter { get; set; }
+        public SwitchParameter SkipNumberCheck { get; set; }
 
         /// <summary>How many sends may be in flight at once.</summary>
         [Parameter]
@@ -118,6 +81,28 @@ namespace OtpTools
         /// <summary>Continue the run recorded in -JournalPath: rows whose code may have been delivered are not sent again.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
+
+        /// <summary>
+        /// The providers' own options (-Channel, -TemplateId, -StatusCallback...), made from what each provider declares
+        /// (IOtpProviderType.SendOptions): always all of them, so Get-Help, Get-Command and Tab list them flat.
+        /// </summary>
+        public object GetDynamicParameters()
+        {
+            if (_providerOptions != null) return _providerOptions;
+            _providerOptions = new RuntimeDefinedParameterDictionary();
+            foreach (var option in SendOptionCatalog.Parameters())
+            {
+                var attributes = new System.Collections.ObjectModel.Collection<Attribute>
+                {
+                    new ParameterAttribute { ValueFromPipelineByPropertyName = option.FromPipelineByPropertyName, HelpMessage = option.Help },
+                };
+                if (option.Values != null) attributes.Add(new ArgumentCompleterAttribute(typeof(ProviderValueCompleter)));
+                if (option.Aliases.Count > 0) attributes.Add(new AliasAttribute(option.Aliases.ToArray()));
+                var type = option.IsTable ? typeof(System.Collections.IDictionary) : typeof(string);
+                _providerOptions.Add(option.Name, new RuntimeDefinedParameter(option.Name, type, attributes));
+            }
+            return _providerOptions;
+        }
 
         protected override void BeginProcessing()
         {
@@ -251,25 +236,25 @@ namespace OtpTools
             return GetVariableValue("ErrorActionPreference") is ActionPreference session && session == ActionPreference.Stop;
         }
 
-        private OtpSendRequest NewRequest(string? to) => new OtpSendRequest
+        private OtpSendRequest NewRequest(string? to)
         {
-            Position = ++_position,
-            To = to,
-            Code = Code,
-            Sender = Sender,
-            Language = Language,
-            StatusCallback = StatusCallback,
-            StatusCallbackHeader = StatusCallbackHeader,
-            Channel = Channel,
-            WhatsappAccountId = WhatsappAccountId,
-            WhatsappPhoneId = WhatsappPhoneId,
-            TemplateName = TemplateName,
-            WebhookUrl = WebhookUrl,
-            DeliveryReportType = DeliveryReportType,
-            WebhookSecret = WebhookSecret,
-            TemplateId = TemplateId,
-            TemplateParameter = Unwrapped(TemplateParameter),
-        };
+            var request = new OtpSendRequest
+            {
+                Position = ++_position,
+                To = to,
+                Code = Code,
+                Sender = Sender,
+                Language = Language,
+                SkipNumberCheck = SkipNumberCheck,
+            };
+            foreach (var option in _providerOptions?.Values ?? Enumerable.Empty<RuntimeDefinedParameter>())
+            {
+                var value = option.Value is PSObject wrapped ? wrapped.BaseObject : option.Value;
+                if (!option.IsSet || value == null) continue;
+                request.Options[option.Name] = value is System.Collections.IDictionary table ? Unwrapped(table)! : value;
+            }
+            return request;
+        }
 
         /// <summary>
         /// -Resume: the input must be the journal's input (same recipient at each recorded position); rows whose request

@@ -47,6 +47,19 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(input, error.TargetValue);
         }
 
+        [Fact]
+        public void SkipNumberCheck_accepts_a_range_the_metadata_does_not_know_but_still_needs_E164_length_and_a_country()
+        {
+            var accepted = OtpTools.Engine.Validation.PhoneNumber.Parse("+44 7700 900123", "To", "OtpBlue", skipRangeCheck: true);
+            Assert.Equal("+447700900123", accepted.E164);
+            Assert.Equal("447700900123", accepted.Digits);
+            Assert.Equal("GB", accepted.RegionCode);
+            Assert.True(accepted.MayBeMobile);
+            foreach (var still in new[] { "+6141234", "+999123456789", "+61 412 abc", "+4477009001234567" })
+                Assert.Equal("Validation.InvalidPhoneNumber",
+                    Assert.Throws<OtpException>(() => OtpTools.Engine.Validation.PhoneNumber.Parse(still, "To", "OtpBlue", skipRangeCheck: true)).ErrorId);
+        }
+
         [Theory]
         [InlineData("+447700900123", "GB (+44)", "not in a number range assigned there")]
         [InlineData("+6141234", "AU (+61)", "not in a number range")]

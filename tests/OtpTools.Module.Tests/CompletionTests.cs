@@ -12,8 +12,6 @@ namespace OtpTools.Module.Tests
         private readonly ModuleFixture _m;
         public CompletionTests(ModuleFixture fixture) => _m = fixture;
 
-        private static readonly string[] ProviderTypes = { "EngageLab", "GetOtp", "OtpBlue", "Otpiq" };
-
         /// <summary>OTP Blue's documented template languages ('kr' for Korean, 'in' for Indonesian).</summary>
         private static readonly string[] OtpBlueLanguages =
         {
@@ -39,14 +37,31 @@ namespace OtpTools.Module.Tests
         private static List<string> Sorted(IEnumerable<string> values) => values.OrderBy(v => v, StringComparer.OrdinalIgnoreCase).ToList();
 
         [Theory]
-        [InlineData("Send-OtpCode -Provider ")]
-        [InlineData("Get-OtpHistory -Provider ")]
-        [InlineData("Get-OtpRegion -Provider ")]
-        [InlineData("Get-OtpSender -Provider ")]
-        public void Provider_completes_the_provider_types_on_every_api_cmdlet(string line)
+        [InlineData("Send-OtpCode -Provider ", "EngageLab,OtpBlue,Otpiq")]
+        [InlineData("Get-OtpHistory -Provider ", "OtpBlue")]
+        [InlineData("Get-OtpRegion -Provider ", "OtpBlue")]
+        [InlineData("Get-OtpSender -Provider ", "GetOtp,Otpiq")]
+        [InlineData("Get-OtpBalance -Provider ", "Otpiq")]
+        [InlineData("Get-OtpDeliveryStatus -Provider ", "Otpiq")]
+        [InlineData("Confirm-OtpCode -Provider ", "EngageLab")]
+        [InlineData("Receive-OtpDeliveryReport -Provider ", "EngageLab,OtpBlue,Otpiq")]
+        [InlineData("Register-OtpProvider -Name R -Route ", "EngageLab,OtpBlue,Otpiq")]
+        public void Provider_completes_only_the_provider_types_that_can_do_what_the_cmdlet_does(string line, string expected)
         {
             using var config = new ConfigScope();
-            Assert.Equal(ProviderTypes, Values(line));
+            Assert.Equal(expected.Split(','), Values(line));
+        }
+
+        [Theory]
+        [InlineData("Get-OtpHistory -ApiKey $k", "one of: OtpBlue,")]
+        [InlineData("Get-OtpSender -ApiKey $k", "one of: GetOtp, Otpiq,")]
+        [InlineData("Send-OtpCode -To +61412345678 -Code 1 -ApiKey $k", "one of: OtpBlue, Otpiq, EngageLab,")]
+        public void The_no_provider_error_suggests_only_the_types_that_can_do_the_job(string command, string suggestion)
+        {
+            using var config = new ConfigScope();
+            var error = _m.RunTerminating(command, new Dictionary<string, object?> { ["k"] = ModuleFixture.Secure("some-key-123") });
+            Assert.StartsWith("Provider.NotSpecified,", error.FullyQualifiedErrorId);
+            Assert.Contains(suggestion, error.ToString());
         }
 
         [Fact]
@@ -61,9 +76,12 @@ namespace OtpTools.Module.Tests
         public void Provider_completes_registered_names_alongside_the_types()
         {
             using var config = new ConfigScope();
-            var register = _m.Run("Register-OtpProvider -Name Prod -Type OtpBlue; Register-OtpProvider -Name Iraq-Sms -Type Otpiq");
+            var register = _m.Run("Register-OtpProvider -Name Prod -Type OtpBlue; Register-OtpProvider -Name Iraq-Sms -Type Otpiq; " +
+                                  "Register-OtpProvider -Name Senders -Type GetOtp; Register-OtpProvider -Name Verify -Route Prod, Iraq-Sms");
             Assert.Empty(register.Errors);
-            Assert.Equal(Sorted(ProviderTypes.Append("Prod").Append("Iraq-Sms")), Values("Send-OtpCode -Provider "));
+            // A GetOTP registration cannot send; a route is offered only where a route can be used.
+            Assert.Equal(Sorted(new[] { "EngageLab", "OtpBlue", "Otpiq", "Prod", "Iraq-Sms", "Verify" }), Values("Send-OtpCode -Provider "));
+            Assert.Equal(new[] { "GetOtp", "Otpiq", "Iraq-Sms", "Senders" }.OrderBy(v => v, StringComparer.OrdinalIgnoreCase), Values("Get-OtpSender -Provider "));
             Assert.Equal(new[] { "Prod" }, Values("Get-OtpRegion -Provider pr"));
             Assert.Equal(new[] { "Prod" }, Values("Get-OtpProvider -Name P"));
         }
@@ -85,7 +103,7 @@ namespace OtpTools.Module.Tests
         public void Language_completes_the_chosen_providers_own_list()
         {
             using var config = new ConfigScope();
-            Assert.Equal(new[] { "default" }, Values("Send-OtpCode -Provider EngageLab -Language "));
+            Assert.Equal(new[] { "default", "en", "es", "ja", "th", "zh_CN", "zh_HK" }, Values("Send-OtpCode -Provider EngageLab -Language "));
             Assert.Empty(Values("Send-OtpCode -Provider Otpiq -Language "));
         }
 

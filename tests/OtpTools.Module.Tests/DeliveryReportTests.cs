@@ -169,6 +169,19 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void An_oversized_body_gets_413_and_the_listener_goes_on()
+        {
+            var huge = "{\"smsId\":\"sms-big\",\"status\":\"delivered\",\"pad\":\"" + new string('x', 1_100_000) + "\"}";
+            var (run, statuses) = Listen("-Provider Otpiq -WebhookSecret $secret -Count 1 -Timeout 00:00:30", prefix => new[]
+            {
+                Post(prefix, huge, ("X-OTPIQ-Webhook-Secret", Token)),
+                Post(prefix, OtpiqReport("sms-after"), ("X-OTPIQ-Webhook-Secret", Token)),
+            });
+            Assert.Equal(new[] { 413, 200 }, statuses);
+            Assert.Equal("sms-after", Assert.Single(run.Objects<OtpDeliveryReport>()).MessageId);
+        }
+
+        [Fact]
         public void A_thousand_concurrent_webhooks_are_each_written_exactly_once()
         {
             var ids = Enumerable.Range(1, 1000).Select(i => $"sms-{i:D5}").ToList();

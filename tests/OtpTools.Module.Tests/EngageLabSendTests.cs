@@ -135,7 +135,7 @@ namespace OtpTools.Module.Tests
             new object[] { "-To bob@localhost -TemplateId otp-email", "Validation.InvalidEmail", "bob@localhost", "e-mail" },
             new object[] { "-To +1323 -TemplateId t", "Validation.InvalidPhoneNumber", "+1323", "E.164" },
             new object[] { "-To '' -TemplateId t", "Validation.RecipientRequired", "", "required" },
-            new object[] { "-To +13232109130 -TemplateId t -Channel sms", "Validation.UnsupportedParameter", "sms", "EngageLab takes: -TemplateId, -TemplateParameter" },
+            new object[] { "-To +13232109130 -TemplateId t -Channel sms", "Validation.UnsupportedParameter", "sms", "EngageLab takes: -Sender, -Language, -TemplateId, -TemplateParameter" },
             new object[] { "-To +13232109130 -TemplateId t -WebhookUrl https://h.example.com", "Validation.UnsupportedParameter", "https://h.example.com", "-WebhookUrl does not apply" },
             new object[] { "-To +13232109130 -TemplateId t -Code 1 -Language fr", "Validation.LanguageNotSupported", "fr", "zh_CN" },
             new object[] { "-To +13232109130 -TemplateId t -Code 1 -TemplateParameter @{ code = '2' }", "Validation.ConflictingTemplateParameter", "***", "'code'" },

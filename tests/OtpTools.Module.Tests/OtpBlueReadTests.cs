@@ -89,6 +89,23 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Recipient_filters_history_by_number_in_any_spacing_and_binds_from_csv_rows_like_Send_OtpCode_To()
+        {
+            var a = "+6141390" + new Random().Next(1000, 9999);
+            var b = "+6141391" + new Random().Next(1000, 9999);
+            var run = _m.Run(@"
+                $null = $a, $b, $b | Send-OtpCode -Provider OtpBlue -Code 9191 -ApiKey $key
+                $today = [datetime]::UtcNow.Date
+                Get-OtpHistory -Provider OtpBlue -StartDate $today -EndDate $today -ApiKey $key -Recipient ($a.Substring(0, 3) + ' ' + $a.Substring(3)) | ForEach-Object { 'a:' + $_.Contact }
+                [pscustomobject]@{ Phone = $b } | Get-OtpHistory -Provider OtpBlue -From $today -To $today -ApiKey $key | ForEach-Object { 'b:' + $_.Contact }
+                [pscustomobject]@{ Phone = $b } | Get-OtpHistory -Provider OtpBlue -From $today -ApiKey $key -First 1 | ForEach-Object { 'first:' + $_.Contact }",
+                new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(SandboxKeys.OtpBlue), ["a"] = a, ["b"] = b });
+            Assert.Empty(run.Errors);
+            var lines = run.Output.Select(o => (string)o.BaseObject).ToList();
+            Assert.Equal(new[] { "a:" + a, "b:" + b, "b:" + b, "first:" + b }, lines);
+        }
+
+        [Fact]
         public void Sent_codes_appear_in_history_with_their_status_and_error_code()
         {
             var run = _m.Run(@"

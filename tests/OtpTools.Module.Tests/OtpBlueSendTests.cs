@@ -184,6 +184,7 @@ namespace OtpTools.Module.Tests
             new object[] { "-To +61412345678", "Validation.CodeRequired", "+61412345678", "required" },
             new object[] { "-To +61412345678 -Code 1 -Sender ABCDEFGHIJKLMNOPQ", "Validation.SenderTooLong", "ABCDEFGHIJKLMNOPQ", "16" },
             new object[] { "-To +61412345678 -Code 1 -Language english", "Validation.LanguageNotSupported", "english", "Allowed" },
+            new object[] { "-To +61412345678 -Code 1 -Channel sms", "Validation.UnsupportedParameter", "sms", "OtpBlue takes: -Sender, -Language, -StatusCallback, -StatusCallbackHeader" },
             new object[] { "-To +8613800138000 -Code 1", "Validation.UnsupportedRegion", "+8613800138000", "China" },
             new object[] { "-To +5491123456789 -Code 1", "Validation.UnsupportedRegion", "+5491123456789", "Argentina" },
             new object[] { "-To +442071234567 -Code 1", "Validation.NotMobileNumber", "+442071234567", "mobile" },
@@ -281,6 +282,20 @@ namespace OtpTools.Module.Tests
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"code\":\"***\""));
             Assert.DoesNotContain(SandboxKeys.OtpBlue, run.AllText());
             Assert.DoesNotContain("918273", string.Join("\n", run.Verbose.Concat(run.Debug)));
+        }
+
+        [Fact]
+        public void SkipNumberCheck_lets_a_number_the_metadata_does_not_know_through_every_check_and_it_is_needed()
+        {
+            var run = _m.Run(@"
+Send-OtpCode -Provider OtpBlue -To '+44 7700 900123' -Code 1 -ApiKey $key -WhatIf -SkipNumberCheck
+Send-OtpCode -Provider OtpBlue -To '+44 7700 900123' -Code 1 -ApiKey $key -WhatIf -ErrorAction SilentlyContinue", ModuleFixture.OtpBlueKey());
+            var receipts = run.Objects<OtpSendResult>().ToList();
+            Assert.Equal(2, receipts.Count);
+            Assert.Equal("whatif", receipts[0].Status);
+            Assert.Equal("+447700900123", receipts[0].Destination);
+            Assert.Equal("Validation.InvalidPhoneNumber", receipts[1].ErrorId);
+            Assert.Contains("-SkipNumberCheck", receipts[1].ErrorMessage);
         }
     }
 }

@@ -101,5 +101,50 @@ Get-OtpSender -Provider Otpiq -ApiKey $key -Status accepted", Key());
             Assert.Contains("accepted", status.ToString());
             Assert.Equal(before, _m.Sandbox.RequestCount("otpiq"));
         }
+
+        [Theory]
+        [InlineData(FaultKind.EscapeSequences)]
+        [InlineData(FaultKind.EchoCredential)]
+        [InlineData(FaultKind.MalformedJson)]
+        [InlineData(FaultKind.EndlessBody)]
+        public void The_reads_treat_a_hostile_answer_like_every_other_call(FaultKind fault)
+        {
+            _m.Sandbox.Faults.Inject("otpiq", fault, times: 8);
+            try
+            {
+                var run = _m.Run(@"
+Get-OtpBalance -Provider Otpiq -ApiKey $key -MaxRetry 0
+Get-OtpDeliveryStatus -Provider Otpiq -MessageId sms-anything -ApiKey $key -MaxRetry 0", Key());
+                var text = run.AllText() + string.Join("\n", run.Errors.Select(e => e.ToString() + e.Exception));
+                Assert.DoesNotContain(SandboxKeys.Otpiq, text);
+                Assert.True(text.IndexOf('\u001b') < 0, "an escape character reached the output");
+                // Every call ends in one clear error or a clean object: never an exception that leaks a stack trace.
+                Assert.Equal(2, run.Errors.Count + run.Objects<OtpBalance>().Count() + run.Objects<OtpDeliveryReport>().Count());
+                Assert.All(run.Errors, e => Assert.DoesNotContain("   at ", e.ToString()));
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
+        public void Balance_and_status_survive_a_CSV_round_trip()
+        {
+            var run = _m.Run(@"
+$receipt = Send-OtpCode -Provider Otpiq -ApiKey $key -To 9647501234591 -Code 7070
+$path = Join-Path ([IO.Path]::GetTempPath()) ('otpiq-' + [guid]::NewGuid() + '.csv')
+$receipt | Get-OtpDeliveryStatus -ApiKey $key | Export-Csv $path -NoTypeInformation
+$status = Import-Csv $path
+Get-OtpBalance -Provider Otpiq -ApiKey $key | Export-Csv $path -NoTypeInformation
+$balance = Import-Csv $path
+Remove-Item $path
+'{0}|{1}|{2}|{3}' -f $status.MessageId, $status.Status, $status.IsFinal, ($status.MessageId -eq $receipt.MessageId)
+'{0}|{1}|{2}' -f $balance.ProjectName, $balance.Currency, ([decimal]::Parse($balance.Credit, [cultureinfo]::InvariantCulture) -gt 0)", Key());
+            Assert.Empty(run.Errors);
+            var lines = run.Output.Select(o => o.BaseObject as string).Where(l => l != null).ToList();
+            Assert.Matches(@"^sms-[0-9a-f]+\|delivered\|True\|True$", lines[0]);
+            Assert.Equal("OtpTools sandbox|IQD|True", lines[1]);
+        }
     }
 }

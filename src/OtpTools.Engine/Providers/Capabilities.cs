@@ -9,9 +9,6 @@ namespace OtpTools.Engine.Providers
     /// <summary>Sends one-time passcodes.</summary>
     public interface IOtpCodeSender
     {
-        /// <summary>Provider-specific Send-OtpCode parameters this provider accepts (beyond To, Code, Sender, Language).</summary>
-        IReadOnlyCollection<string> SendOptions { get; }
-
         /// <summary>Checks the request against the documented limits; throws <see cref="OtpException"/> before any HTTP call.</summary>
         PreparedSend Prepare(OtpSendRequest request);
 

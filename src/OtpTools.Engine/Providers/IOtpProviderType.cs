@@ -25,7 +25,12 @@ namespace OtpTools.Engine.Providers
         /// <summary>The client class, whose interfaces say what the provider can do.</summary>
         Type ClientType { get; }
         object CreateClient(OtpConnection connection);
-        /// <summary>Values offered by tab completion and checked before sending, per parameter name (Language, Channel...).</summary>
+        /// <summary>
+        /// The Send-OtpCode parameters this provider takes beyond -To and -Code: Send-OtpCode offers each as a
+        /// parameter, and validation, redaction and tab completion read them. Empty for a provider that cannot send.
+        /// </summary>
+        IReadOnlyList<SendOption> SendOptions { get; }
+        /// <summary>Values tab completion offers for the read cmdlets' parameters (-Status, -Code); send options carry their own.</summary>
         IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; }
         /// <summary>How the provider's delivery webhooks authenticate and read; null when it sends none.</summary>
         Webhooks.IDeliveryWebhook? DeliveryWebhook { get; }

@@ -13,47 +13,34 @@ namespace OtpTools.Engine.Providers
         public string? Code { get; set; }
         public string? Sender { get; set; }
         public string? Language { get; set; }
+        /// <summary>-SkipNumberCheck: accept a number libphonenumber does not know yet (E.164 rules still apply).</summary>
+        public bool SkipNumberCheck { get; set; }
 
-        // Provider-specific options: each provider lists the ones it takes in IOtpCodeSender.SendOptions.
-        public string? StatusCallback { get; set; }
-        public string? StatusCallbackHeader { get; set; }
-        public string? Channel { get; set; }
-        public string? TemplateId { get; set; }
-        public IDictionary? TemplateParameter { get; set; }
-        public string? WhatsappAccountId { get; set; }
-        public string? WhatsappPhoneId { get; set; }
-        public string? TemplateName { get; set; }
-        public string? WebhookUrl { get; set; }
-        public string? DeliveryReportType { get; set; }
-        public string? WebhookSecret { get; set; }
+        /// <summary>
+        /// The provider options given for this row (-Channel, -TemplateId, ...), by the name its provider declares in
+        /// <see cref="IOtpProviderType.SendOptions"/>: a string, or an IDictionary for a table option.
+        /// </summary>
+        public IDictionary<string, object> Options { get; private set; } = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>A text option's value, or null when not given.</summary>
+        public string? Option(string name) => Options.TryGetValue(name, out var value) ? value as string : null;
+
+        /// <summary>A table option's value, or null when not given.</summary>
+        public IDictionary? Table(string name) => Options.TryGetValue(name, out var value) ? value as IDictionary : null;
 
         /// <summary>A copy without one parameter's value (a route gives each provider only the parameters it takes).</summary>
         public OtpSendRequest Without(string parameter)
         {
             var copy = (OtpSendRequest)MemberwiseClone();
-            typeof(OtpSendRequest).GetProperty(parameter)?.SetValue(copy, null);
+            copy.Options = new Dictionary<string, object>(Options, StringComparer.OrdinalIgnoreCase);
+            copy.Options.Remove(parameter);
+            if (string.Equals(parameter, nameof(Sender), StringComparison.OrdinalIgnoreCase)) copy.Sender = null;
+            if (string.Equals(parameter, nameof(Language), StringComparison.OrdinalIgnoreCase)) copy.Language = null;
             return copy;
         }
 
-        /// <summary>The provider-specific options that carry a value, by parameter name.</summary>
-        public IEnumerable<KeyValuePair<string, object>> GivenOptions()
-        {
-            var options = new (string Name, object? Value)[]
-            {
-                (nameof(StatusCallback), StatusCallback),
-                (nameof(StatusCallbackHeader), StatusCallbackHeader),
-                (nameof(Channel), Channel),
-                (nameof(TemplateId), TemplateId),
-                (nameof(TemplateParameter), TemplateParameter),
-                (nameof(WhatsappAccountId), WhatsappAccountId),
-                (nameof(WhatsappPhoneId), WhatsappPhoneId),
-                (nameof(TemplateName), TemplateName),
-                (nameof(WebhookUrl), WebhookUrl),
-                (nameof(DeliveryReportType), DeliveryReportType),
-                (nameof(WebhookSecret), WebhookSecret),
-            };
-            return options.Where(o => o.Value != null).Select(o => new KeyValuePair<string, object>(o.Name, o.Value!));
-        }
+        /// <summary>The provider options that carry a value, by parameter name.</summary>
+        public IEnumerable<KeyValuePair<string, object>> GivenOptions() => Options.Where(o => o.Value != null);
     }
 
     /// <summary>A request that passed the provider's checks; what ShouldProcess describes and SendAsync sends.</summary>

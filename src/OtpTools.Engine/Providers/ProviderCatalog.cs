@@ -10,7 +10,7 @@ namespace OtpTools.Engine.Providers
     /// <summary>Every provider type the module knows: one line each.</summary>
     public static class ProviderCatalog
     {
-        public static IReadOnlyList<IOtpProviderType> All { get; } = new IOtpProviderType[]
+        private static IReadOnlyList<IOtpProviderType> _all = new IOtpProviderType[]
         {
             new OtpBlueProviderType(),
             new GetOtp.GetOtpProviderType(),
@@ -18,12 +18,28 @@ namespace OtpTools.Engine.Providers
             new EngageLabProviderType(),
         };
 
+        public static IReadOnlyList<IOtpProviderType> All => _all;
+
+        /// <summary>Plugs in a provider defined outside this assembly (the tests' Acme); the list is replaced, never changed in place.</summary>
+        internal static void Add(IOtpProviderType type) => _all = _all.Concat(new[] { type }).ToList();
+
+        internal static void Remove(IOtpProviderType type) => _all = _all.Where(t => t != type).ToList();
+
         public static IOtpProviderType? Find(string? name) =>
             All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
 
-        public static bool Supports<TCapability>(IOtpProviderType type) => typeof(TCapability).IsAssignableFrom(type.ClientType);
+        public static bool Supports<TCapability>(IOtpProviderType type) => Supports(typeof(TCapability), type);
 
-        public static IReadOnlyList<string> NamesSupporting<TCapability>() =>
-            All.Where(Supports<TCapability>).Select(t => t.Name).ToList();
+        /// <summary>
+        /// Whether a provider type can do what a capability names: a client interface (IOtpCodeSender...), or
+        /// IDeliveryWebhook for a provider whose delivery webhooks can be received.
+        /// </summary>
+        public static bool Supports(Type capability, IOtpProviderType type) =>
+            capability == typeof(Webhooks.IDeliveryWebhook) ? type.DeliveryWebhook != null : capability.IsAssignableFrom(type.ClientType);
+
+        public static IReadOnlyList<string> NamesSupporting<TCapability>() => NamesSupporting(typeof(TCapability));
+
+        public static IReadOnlyList<string> NamesSupporting(Type capability) =>
+            All.Where(t => Supports(capability, t)).Select(t => t.Name).ToList();
     }
 }

@@ -16,8 +16,10 @@ namespace OtpTools.Engine.Providers
         /// default. A registration's own base URI wins over OTPTOOLS_&lt;TYPE&gt;_BASEURI, which serves the bare type
         /// and registrations that set none.
         /// </summary>
-        public static ResolvedProvider Resolve(string? name, Func<string, string?>? environment = null, RegistrationStore? store = null)
+        /// <param name="capability">What the caller needs (IOtpCodeSender...): the types an error suggests are those that have it.</param>
+        public static ResolvedProvider Resolve(string? name, Func<string, string?>? environment = null, RegistrationStore? store = null, Type? capability = null)
         {
+            string TypeNames() => string.Join(", ", capability == null ? ProviderCatalog.All.Select(t => t.Name) : ProviderCatalog.NamesSupporting(capability));
             environment ??= Environment.GetEnvironmentVariable;
             store ??= RegistrationStore.ForCurrentUser(environment);
             ProviderRegistration? registration;
@@ -45,7 +47,7 @@ namespace OtpTools.Engine.Providers
                 var registeredType = ProviderCatalog.Find(registration.Type)
                     ?? throw new OtpException("Registration.UnknownType", OtpErrorCategory.InvalidData,
                         $"Provider '{registration.Name}' is registered with type '{registration.Type}', which this version of OtpTools does not know " +
-                        $"(known: {TypeNames()}). Update OtpTools, or re-register it: Register-OtpProvider -Name {registration.Name} -Type <type> -Force.")
+                        $"(known: {string.Join(", ", ProviderCatalog.All.Select(t => t.Name))}). Update OtpTools, or re-register it: Register-OtpProvider -Name {registration.Name} -Type <type> -Force.")
                     { ParameterName = "Provider", TargetValue = registration.Name };
                 var registeredUri = string.IsNullOrWhiteSpace(registration.BaseUri)
                     ? TypeBaseUri(registeredType, environment)
@@ -116,6 +118,5 @@ namespace OtpTools.Engine.Providers
             return uri;
         }
 
-        private static string TypeNames() => string.Join(", ", ProviderCatalog.All.Select(t => t.Name));
     }
 }

@@ -24,9 +24,6 @@ namespace OtpTools.Engine.Sending
     /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
     public sealed class OtpSendService : IRowSender
     {
-        // Options whose values are secrets: never echoed as an error's target.
-        private static readonly string[] SecretOptions = { nameof(OtpSendRequest.StatusCallbackHeader), nameof(OtpSendRequest.WebhookSecret) };
-
         private readonly OtpConnection _connection;
         private readonly IOtpCodeSender _sender;
 
@@ -39,29 +36,23 @@ namespace OtpTools.Engine.Sending
         /// <summary>Validates a row; throws <see cref="OtpException"/> naming the parameter, value and limit.</summary>
         public PreparedSend Prepare(OtpSendRequest request)
         {
-            foreach (var option in request.GivenOptions())
+            var type = _connection.Provider.Type;
+            foreach (var given in request.GivenOptions())
             {
-                if (!_sender.SendOptions.Contains(option.Key))
+                var declared = SendOptionCatalog.Declared(type, given.Key);
+                if (declared == null)
                     throw new OtpException("Validation.UnsupportedParameter", OtpErrorCategory.InvalidArgument,
-                        $"-{option.Key} does not apply to {_connection.Provider.Type.Name} provider '{_connection.Provider.Name}'" +
-                        $" ({_connection.Provider.Type.Name} takes: {Describe(_sender.SendOptions)}).")
-                    { ParameterName = option.Key, TargetValue = SecretOptions.Contains(option.Key) ? "***" : option.Value is string ? option.Value : option.Key };
+                        $"-{given.Key} does not apply to {type.Name} provider '{_connection.Provider.Name}'" +
+                        $" ({type.Name} takes: {Describe(type.SendOptions)}).")
+                    { ParameterName = given.Key, TargetValue = SendOptionCatalog.IsSecret(given.Key) ? "***" : given.Value is string ? given.Value : given.Key };
+                // Free text goes to the provider: no control, bidi or zero-width characters (the recipient has its own checks).
+                if (given.Value is string text) InputRules.PlainText(text, given.Key, declared.IsSecret);
+                else if (declared.IsTable) InputRules.TemplateValues(given.Value as System.Collections.IDictionary, given.Key);
             }
-            CheckPlainText(request);
-            return _sender.Prepare(request);
-        }
-
-        /// <summary>Every free-text value of a row, before the provider's own rules (the recipient has its own checks).</summary>
-        private static void CheckPlainText(OtpSendRequest request)
-        {
             InputRules.PlainText(request.Code, nameof(request.Code));
             InputRules.PlainText(request.Sender, nameof(request.Sender));
             InputRules.PlainText(request.Language, nameof(request.Language));
-            foreach (var option in request.GivenOptions())
-            {
-                if (option.Value is string text) InputRules.PlainText(text, option.Key, SecretOptions.Contains(option.Key));
-            }
-            InputRules.TemplateValues(request.TemplateParameter, nameof(request.TemplateParameter));
+            return _sender.Prepare(request);
         }
 
         /// <summary>The provider type's name, as a route writes it ("OtpBlue").</summary>
@@ -138,7 +129,7 @@ namespace OtpTools.Engine.Sending
             result.SentAt ??= result.Attempts > 0 || result.Success ? DateTimeOffset.UtcNow : (DateTimeOffset?)null;
         }
 
-        private static string Describe(System.Collections.Generic.IReadOnlyCollection<string> options) =>
-            options.Count == 0 ? "none of the provider-specific parameters" : "-" + string.Join(", -", options);
+        private static string Describe(IReadOnlyList<SendOption> options) =>
+            options.Count == 0 ? "none of the provider-specific parameters" : "-" + string.Join(", -", options.Select(o => o.Name));
     }
 }

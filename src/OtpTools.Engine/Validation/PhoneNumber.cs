@@ -34,7 +34,11 @@ namespace OtpTools.Engine.Validation
         /// Parses an international number. '+' is optional (CSV files often lose it); spaces, dashes, dots and
         /// parentheses are ignored.
         /// </summary>
-        public static PhoneNumber Parse(string? input, string parameter, string provider)
+        /// <param name="skipRangeCheck">
+        /// -SkipNumberCheck: a number in a range newer than libphonenumber's metadata is accepted when it is written as
+        /// an international number of 8 to 15 digits with a known country code (E.164's own rules), as the user vouches.
+        /// </param>
+        public static PhoneNumber Parse(string? input, string parameter, string provider, bool skipRangeCheck = false)
         {
             var text = (input ?? string.Empty).Trim();
             if (text.Length == 0)
@@ -54,7 +58,14 @@ namespace OtpTools.Engine.Validation
             {
                 throw NotANumber(input, parameter);
             }
-            if (!Util.IsValidNumber(parsed)) throw NotValidForItsCountry(input, parameter, parsed);
+            if (!Util.IsValidNumber(parsed))
+            {
+                if (!skipRangeCheck) throw NotValidForItsCountry(input, parameter, parsed);
+                var e164 = Util.Format(parsed, PhoneNumberFormat.E164);
+                var region = Util.GetRegionCodeForCountryCode(parsed.CountryCode);
+                if (region == "ZZ" || e164.Length - 1 < 8 || e164.Length - 1 > 15) throw NotValidForItsCountry(input, parameter, parsed);
+                return new PhoneNumber(e164, region, PhoneNumberType.UNKNOWN);
+            }
             return new PhoneNumber(
                 Util.Format(parsed, PhoneNumberFormat.E164),
                 Util.GetRegionCodeForNumber(parsed) ?? "ZZ",
@@ -97,7 +108,8 @@ namespace OtpTools.Engine.Validation
             };
             return InputRules.Invalid("Validation.InvalidPhoneNumber", parameter, input,
                 $"-{parameter} '{input}' is written in international (E.164) form, but it is not a valid number for {country}: {reason}, " +
-                "according to the phone-number metadata (libphonenumber) the module checks against.");
+                "according to the phone-number metadata (libphonenumber) the module checks against. " +
+                "If you know the number is right (a range newer than the metadata), send it with -SkipNumberCheck.");
         }
 
         public override string ToString() => E164;

@@ -31,8 +31,6 @@ namespace OtpTools.Engine.Providers.EngageLab
 
         public EngageLabClient(OtpConnection connection) => _connection = connection;
 
-        public IReadOnlyCollection<string> SendOptions { get; } = new[] { "TemplateId", "TemplateParameter" };
-
         private sealed class Prepared : PreparedSend
         {
             public Prepared(OtpSendRequest request, EngageLabSendBody body) : base(request, body.To) => Body = body;
@@ -41,13 +39,13 @@ namespace OtpTools.Engine.Providers.EngageLab
 
         public PreparedSend Prepare(OtpSendRequest request)
         {
-            var to = Recipient(request.To);
-            var templateId = InputRules.Required(request.TemplateId, "TemplateId", "Validation.TemplateIdRequired", Provider);
+            var to = Recipient(request.To, request.SkipNumberCheck);
+            var templateId = InputRules.Required(request.Option("TemplateId"), "TemplateId", "Validation.TemplateIdRequired", Provider);
 
             var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (request.TemplateParameter != null)
+            if (request.Table("TemplateParameter") is IDictionary values)
             {
-                foreach (DictionaryEntry entry in request.TemplateParameter)
+                foreach (DictionaryEntry entry in values)
                 {
                     var key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
                     if (key.Trim().Length == 0)
@@ -80,10 +78,10 @@ namespace OtpTools.Engine.Providers.EngageLab
         }
 
         /// <summary>"to" is a +E.164 phone number or an e-mail address.</summary>
-        private static string Recipient(string? input)
+        private static string Recipient(string? input, bool skipRangeCheck)
         {
             var text = input?.Trim();
-            if (!PhoneNumber.LooksLikeEmail(text)) return PhoneNumber.Parse(input, "To", Provider).E164;
+            if (!PhoneNumber.LooksLikeEmail(text)) return PhoneNumber.Parse(input, "To", Provider, skipRangeCheck).E164;
             if (!Email.IsMatch(text!))
                 throw InputRules.Invalid("Validation.InvalidEmail", "To", input,
                     $"-To '{input}' is not a valid e-mail address; EngageLab sends to an e-mail address such as support@engagelab.com or a phone number such as +8613800138000.");

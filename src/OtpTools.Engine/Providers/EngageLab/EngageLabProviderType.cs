@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 
 namespace OtpTools.Engine.Providers.EngageLab
@@ -13,10 +14,15 @@ namespace OtpTools.Engine.Providers.EngageLab
         public Webhooks.IDeliveryWebhook? DeliveryWebhook { get; } = new EngageLabWebhook();
         public object CreateClient(OtpConnection connection) => new EngageLabClient(connection);
 
+        public IReadOnlyList<SendOption> SendOptions { get; } = new[]
+        {
+            SendOption.Sender("EngageLab: fills the template's {{sender}} variable."),
+            SendOption.Language("EngageLab: the template language.", EngageLabLimits.Languages),
+            new SendOption("TemplateId", "EngageLab: the template to send.", fromPipelineByPropertyName: true),
+            new SendOption("TemplateParameter", "EngageLab: values of the template's custom variables (template.params).", typeof(IDictionary)),
+        };
+
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =
-            new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["Language"] = new[] { EngageLabLimits.DefaultLanguage },
-            };
+            new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
     }
 }

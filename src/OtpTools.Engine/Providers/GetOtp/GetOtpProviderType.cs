@@ -14,6 +14,9 @@ namespace OtpTools.Engine.Providers.GetOtp
         public Webhooks.IDeliveryWebhook? DeliveryWebhook => null;
         public object CreateClient(OtpConnection connection) => new GetOtpClient(connection);
 
+        // GetOTP's API lists sender IDs; it sends nothing.
+        public IReadOnlyList<SendOption> SendOptions { get; } = new SendOption[0];
+
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } =
             new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
             {

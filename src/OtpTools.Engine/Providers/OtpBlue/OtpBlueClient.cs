@@ -27,8 +27,6 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
         public OtpBlueClient(OtpConnection connection) => _connection = connection;
 
-        public IReadOnlyCollection<string> SendOptions { get; } = new[] { "StatusCallback", "StatusCallbackHeader" };
-
         internal sealed class Prepared : PreparedSend
         {
             public Prepared(OtpSendRequest request, OtpBlueSendBody body) : base(request, body.Contact) => Body = body;
@@ -37,7 +35,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
         public PreparedSend Prepare(OtpSendRequest request)
         {
-            var phone = PhoneNumber.Parse(request.To, "To", Provider);
+            var phone = PhoneNumber.Parse(request.To, "To", Provider, request.SkipNumberCheck);
             // Known before any call: a route skips OTP Blue for these rows (FailOver) and tries its next provider.
             if (OtpBlueLimits.RestrictedRegions.Contains(phone.RegionCode))
             {
@@ -74,8 +72,9 @@ namespace OtpTools.Engine.Providers.OtpBlue
                 else language = InputRules.OneOf(request.Language!, OtpBlueLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider);
             }
 
-            if (request.StatusCallback != null)
-                InputRules.WebUrl(request.StatusCallback, "StatusCallback", "Validation.InvalidStatusCallback", Provider, httpsOnly: false);
+            var statusCallback = request.Option("StatusCallback");
+            if (statusCallback != null)
+                InputRules.WebUrl(statusCallback, "StatusCallback", "Validation.InvalidStatusCallback", Provider, httpsOnly: false);
             // -StatusCallbackHeader may come alone (the document names it on its own: the webhook URL can be set with
             // OTP Blue). A line break in it is refused by OtpSendService's plain-text check.
 
@@ -85,8 +84,8 @@ namespace OtpTools.Engine.Providers.OtpBlue
                 Code = code,
                 Sender = string.IsNullOrEmpty(request.Sender) ? null : request.Sender,
                 Language = language,
-                StatusCallback = request.StatusCallback,
-                StatusCallbackHeader = request.StatusCallbackHeader,
+                StatusCallback = statusCallback,
+                StatusCallbackHeader = request.Option("StatusCallbackHeader"),
             });
         }
 

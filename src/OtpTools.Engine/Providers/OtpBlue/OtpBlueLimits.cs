@@ -15,7 +15,6 @@ namespace OtpTools.Engine.Providers.OtpBlue
             "ru", "es", "sv", "tr", "uk", "vi",
         };
 
-        /// <summary>ISO codes people type that OTP Blue spells its own way.</summary>
         /// <summary>
         /// ISO codes people write that OTP Blue's list spells its own way (or, for Thai, serves with English): sent as
         /// OTP Blue's code, with a warning, rather than failing a row OTP Blue would send.

@@ -25,11 +25,6 @@ namespace OtpTools.Engine.Providers.Otpiq
 
         public OtpiqClient(OtpConnection connection) => _connection = connection;
 
-        public IReadOnlyCollection<string> SendOptions { get; } = new[]
-        {
-            "Channel", "WhatsappAccountId", "WhatsappPhoneId", "TemplateName", "WebhookUrl", "DeliveryReportType", "WebhookSecret",
-        };
-
         private sealed class Prepared : PreparedSend
         {
             public Prepared(OtpSendRequest request, OtpiqSendBody body) : base(request, body.PhoneNumber) => Body = body;
@@ -38,7 +33,7 @@ namespace OtpTools.Engine.Providers.Otpiq
 
         public PreparedSend Prepare(OtpSendRequest request)
         {
-            var phone = PhoneNumber.Parse(request.To, "To", Provider);
+            var phone = PhoneNumber.Parse(request.To, "To", Provider, request.SkipNumberCheck);
             if (!phone.MayBeMobile)
                 throw InputRules.Invalid("Validation.NotMobileNumber", "To", request.To,
                     $"-To '{request.To}' is a {phone.Type.ToString().ToLowerInvariant().Replace('_', ' ')} number; OTPIQ sends only to mobile numbers.");
@@ -51,25 +46,28 @@ namespace OtpTools.Engine.Providers.Otpiq
                 throw InputRules.Invalid("Validation.UnsupportedParameter", "Language", request.Language,
                     $"-Language '{request.Language}' does not apply to OTPIQ: its verification message has no language.");
 
-            var channel = request.Channel == null ? OtpiqLimits.DefaultChannel
-                : InputRules.OneOf(request.Channel, OtpiqLimits.Channels, "Channel", "Validation.ChannelNotSupported", Provider);
+            var requestedChannel = request.Option("Channel");
+            var channel = requestedChannel == null ? OtpiqLimits.DefaultChannel
+                : InputRules.OneOf(requestedChannel, OtpiqLimits.Channels, "Channel", "Validation.ChannelNotSupported", Provider);
 
+            var webhookUrl = request.Option("WebhookUrl");
+            var reportType = request.Option("DeliveryReportType");
+            var webhookSecret = request.Option("WebhookSecret");
             OtpiqDeliveryReport? report = null;
-            if (request.WebhookUrl != null)
+            if (webhookUrl != null)
             {
-                InputRules.WebUrl(request.WebhookUrl, "WebhookUrl", "Validation.InvalidWebhookUrl", Provider, httpsOnly: true);
+                InputRules.WebUrl(webhookUrl, "WebhookUrl", "Validation.InvalidWebhookUrl", Provider, httpsOnly: true);
                 report = new OtpiqDeliveryReport
                 {
-                    WebhookUrl = request.WebhookUrl,
-                    DeliveryReportType = request.DeliveryReportType == null ? null
-                        : InputRules.OneOf(request.DeliveryReportType, OtpiqLimits.DeliveryReportTypes, "DeliveryReportType",
-                            "Validation.DeliveryReportTypeNotSupported", Provider),
-                    WebhookSecret = string.IsNullOrEmpty(request.WebhookSecret) ? null : request.WebhookSecret,
+                    WebhookUrl = webhookUrl,
+                    DeliveryReportType = reportType == null ? null
+                        : InputRules.OneOf(reportType, OtpiqLimits.DeliveryReportTypes, "DeliveryReportType", "Validation.DeliveryReportTypeNotSupported", Provider),
+                    WebhookSecret = string.IsNullOrEmpty(webhookSecret) ? null : webhookSecret,
                 };
             }
-            else if (request.DeliveryReportType != null || request.WebhookSecret != null)
+            else if (reportType != null || webhookSecret != null)
             {
-                var (name, value) = request.DeliveryReportType != null ? ("DeliveryReportType", request.DeliveryReportType) : ("WebhookSecret", "***");
+                var (name, value) = reportType != null ? ("DeliveryReportType", reportType) : ("WebhookSecret", "***");
                 throw InputRules.Invalid("Validation.DeliveryReportWithoutWebhookUrl", name, value,
                     $"-{name} configures OTPIQ's delivery report webhook; give -WebhookUrl as well.");
             }
@@ -79,9 +77,9 @@ namespace OtpTools.Engine.Providers.Otpiq
                 PhoneNumber = phone.Digits,
                 VerificationCode = code,
                 SenderId = string.IsNullOrEmpty(request.Sender) ? null : request.Sender,
-                WhatsappAccountId = request.WhatsappAccountId,
-                WhatsappPhoneId = request.WhatsappPhoneId,
-                TemplateName = request.TemplateName,
+                WhatsappAccountId = request.Option("WhatsappAccountId"),
+                WhatsappPhoneId = request.Option("WhatsappPhoneId"),
+                TemplateName = request.Option("TemplateName"),
                 Provider = channel,
                 DeliveryReport = report,
             });
