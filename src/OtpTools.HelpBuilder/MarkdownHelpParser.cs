@@ -137,7 +137,8 @@ namespace OtpTools.HelpBuilder
             {
                 if (block.Count == 0) return;
                 var isList = block.Any(l => IsListItem(l));
-                paragraphs.Add(string.Join(isList ? "\n" : " ", block.Select(l => isList ? Inline(l.TrimEnd()) : Inline(l.Trim()))));
+                // Joined before Inline, so a code span that wraps onto the next line is still one span.
+                paragraphs.Add(isList ? Inline(string.Join("\n", block.Select(l => l.TrimEnd()))) : Inline(string.Join(" ", block.Select(l => l.Trim()))));
                 block.Clear();
             }
 
@@ -163,11 +164,17 @@ namespace OtpTools.HelpBuilder
             return paragraphs;
         }
 
+        private static readonly Regex InlineCode = new Regex("`([^`]+)`");
+
         public static bool IsListItem(string line) => Regex.IsMatch(line, @"^\s*([-*+]|\d+\.)\s+");
 
-        /// <summary>Bold and italic markers go; links become "text (url)"; `code` stays as written.</summary>
+        /// <summary>
+        /// Console text: bold markers and inline-code backticks go (the console shows them literally); links become
+        /// "text (url)". Code blocks are not passed here and keep every character.
+        /// </summary>
         public static string Inline(string text)
         {
+            text = InlineCode.Replace(text, "$1");
             text = Link.Replace(text, m => m.Groups[2].Value.Length == 0 || m.Groups[1].Value == m.Groups[2].Value
                 ? m.Groups[1].Value
                 : $"{m.Groups[1].Value} ({m.Groups[2].Value})");

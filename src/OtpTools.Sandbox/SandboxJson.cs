@@ -26,6 +26,19 @@ namespace OtpTools.Sandbox
             }
         }
 
+        /// <summary>Whether the request says its body is JSON (Content-Type application/json, any charset), as the documents require.</summary>
+        public static bool SaysJson(HttpRequest request) =>
+            request.ContentType != null &&
+            request.ContentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The first property not in <paramref name="allowed"/>: a misspelt field fails in the sandbox rather than passing silently.</summary>
+        public static string? UnknownField(JsonElement body, params string[] allowed)
+        {
+            foreach (var property in body.EnumerateObject())
+                if (Array.IndexOf(allowed, property.Name) < 0) return property.Name;
+            return null;
+        }
+
         /// <summary>A property's kind: missing, or its JSON value kind.</summary>
         public static JsonValueKind Kind(JsonElement body, string name) =>
             body.TryGetProperty(name, out var value) ? value.ValueKind : JsonValueKind.Undefined;

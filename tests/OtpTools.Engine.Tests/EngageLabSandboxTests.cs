@@ -73,6 +73,8 @@ namespace OtpTools.Engine.Tests
         [InlineData("{\"to\":\"+13232109002\",\"template\":{\"id\":\"test-template-1\",\"params\":[\"a\"]}}", 3002)]
         [InlineData("{\"to\":\"+13232109002\",\"template\":{\"id\":\"test-template-1\",\"params\":{\"code\":123}}}", 3002)]
         [InlineData("{\"to\":\"13232109002\",\"template\":{\"id\":\"test-template-1\"}}", 3003)]
+        [InlineData("{\"to\":\"+1 323 210 9002\",\"template\":{\"id\":\"test-template-1\"}}", 3003)]
+        [InlineData("{\"to\":\"+13232109002\",\"template\":{\"id\":\"test-template-1\",\"lang\":\"en\"}}", 3002)]
         [InlineData("{\"to\":\"+1323\",\"template\":{\"id\":\"test-template-1\"}}", 3003)]
         [InlineData("{\"to\":\"someone@nowhere\",\"template\":{\"id\":\"otp-email\"}}", 3003)]
         [InlineData("{\"to\":\"+13232109002\",\"template\":{\"id\":\"test-template-1\",\"language\":\"fr\"}}", 3003)]

@@ -48,7 +48,22 @@ namespace OtpTools.Engine.Tests
             new object?[] { "{\"contact\":\"+8613800138000\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1155 },
             new object?[] { "{\"contact\":\"+5491123456789\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1155 },
             new object?[] { "{\"contact\":\"+442071234567\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1900 },
+            // Stricter than a guess at the real API: a test double must catch what the document does not allow.
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"language\":\"EN\"}", SandboxKeys.OtpBlue, 1230 },
+            new object?[] { "{\"contact\":\"+61 412 345 678\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1600 },
+            new object?[] { "{\"contact\":\"61412345678\",\"code\":\"1\"}", SandboxKeys.OtpBlue, 1600 },
+            new object?[] { "{\"contact\":\"+61412345678\",\"code\":\"1\",\"langauge\":\"en\"}", SandboxKeys.OtpBlue, 1205 },
         };
+
+        [Fact]
+        public async Task Sandbox_refuses_a_body_not_sent_as_application_json()
+        {
+            var (status, body) = await _f.PostAsync("otpblue", OtpBlueClient.SendPath, "{\"contact\":\"+61412345678\",\"code\":\"1\"}",
+                SandboxKeys.OtpBlue, "text/plain");
+            Assert.Equal(400, status);
+            Assert.Equal(100, body.GetProperty("code").GetInt32());
+            Assert.Contains("Content-Type", body.GetProperty("message").GetString());
+        }
 
         [Theory]
         [MemberData(nameof(RawFailures))]

@@ -73,6 +73,8 @@ namespace OtpTools.Engine.Tests
         [InlineData("{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\",\"deliveryReport\":{\"deliveryReportType\":\"all\"}}")]
         [InlineData("{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\",\"deliveryReport\":{\"webhookUrl\":\"https://example.com/hook\",\"deliveryReportType\":\"some\"}}")]
         [InlineData("{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\",\"senderId\":\"NotApproved\"}")]
+        [InlineData("{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\",\"senderID\":\"Contoso\"}")]
+        [InlineData("{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\",\"deliveryReport\":{\"webhookUrl\":\"https://example.com/hook\",\"secret\":\"x\"}}")]
         public async Task Send_that_breaks_a_documented_rule_answers_400_with_error_and_delivers_nothing(string raw)
         {
             var delivered = _f.Sandbox.Otpiq.Deliveries.Count;
@@ -80,6 +82,15 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(400, status);
             Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
             Assert.Equal(delivered, _f.Sandbox.Otpiq.Deliveries.Count);
+        }
+
+        [Fact]
+        public async Task Send_not_declared_as_application_json_answers_400()
+        {
+            var (status, body) = await _f.PostAsync("otpiq", "/api/sms", "{\"phoneNumber\":\"9647501234503\",\"smsType\":\"verification\",\"verificationCode\":\"1\"}",
+                Bearer, "text/plain");
+            Assert.Equal(400, status);
+            Assert.Contains("Content-Type", body.GetProperty("error").GetString());
         }
 
         [Fact]

@@ -28,11 +28,12 @@ namespace OtpTools.Engine.Tests
         }
 
         /// <summary>POSTs raw text; returns the status and the parsed JSON body (or default when it is not JSON).</summary>
-        public async Task<(int Status, JsonElement Body)> PostAsync(string prefix, string path, string body, string? authorization)
+        public async Task<(int Status, JsonElement Body)> PostAsync(string prefix, string path, string body, string? authorization,
+            string mediaType = "application/json")
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, Sandbox.UriFor(prefix) + path)
             {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                Content = new StringContent(body, Encoding.UTF8, mediaType),
             };
             if (authorization != null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
             using var response = await Http.SendAsync(request);

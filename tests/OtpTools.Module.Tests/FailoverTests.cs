@@ -106,6 +106,37 @@ namespace OtpTools.Module.Tests
             Assert.Equal(iq, _m.Sandbox.RequestCount("otpiq"));
         }
 
+        /// <summary>
+        /// A three-provider route with every Iraqi number lacking iMessage (the sandbox's --no-imessage-prefix): each
+        /// OTPIQ outcome decides alone whether EngageLab is tried, and only a proven non-delivery moves a row on.
+        /// </summary>
+        [Theory]
+        [InlineData("9647501234601", "", "OtpBlue:150 > Otpiq:sent", "sent", 0)]
+        [InlineData(Sandbox.Providers.Otpiq.OtpiqScenarios.ServerError, "", "OtpBlue:150 > Otpiq:500", "unknown", 0)]
+        [InlineData("9647501234602", Sandbox.Providers.Otpiq.OtpiqScenarios.UnapprovedSender, "OtpBlue:150 > Otpiq:400", "failed", 0)]
+        public void Across_three_providers_a_row_moves_on_only_while_each_answer_proves_nothing_was_delivered(
+            string to, string sender, string route, string status, int engageLabRequests)
+        {
+            _m.Sandbox.OtpBlue.NoIMessagePrefix = "+964";
+            try
+            {
+                var engage = _m.Sandbox.RequestCount("engagelab");
+                var otp = NewCode();
+                var run = _m.Run("Send-OtpCode -Provider OtpBlue, Otpiq, EngageLab -TemplateId test-template-1 -To $to -Code $code -MaxRetry 0" +
+                                 (sender.Length > 0 ? " -Sender " + sender : "") + " -ErrorAction SilentlyContinue", Vars(to, otp));
+                var receipt = Assert.Single(run.Objects<OtpSendResult>());
+                Assert.Equal(route, receipt.Route);
+                Assert.Equal(status, receipt.Status);
+                Assert.Equal(2, receipt.Hops);
+                Assert.Equal(engageLabRequests, _m.Sandbox.RequestCount("engagelab") - engage);
+                Assert.DoesNotContain(_m.Sandbox.OtpBlue.Deliveries, d => d.Text.Contains(otp));
+            }
+            finally
+            {
+                _m.Sandbox.OtpBlue.NoIMessagePrefix = null;
+            }
+        }
+
         [Fact]
         public void No_failover_on_bad_input_and_nothing_is_sent()
         {

@@ -125,6 +125,22 @@ foreach ($c in Get-Command -Module OtpTools) {
         }
 
         [Fact]
+        public void Console_help_text_shows_no_markdown_backticks_or_bold_markers()
+        {
+            var run = _m.Run(@"
+foreach ($c in Get-Command -Module OtpTools) {
+    $h = Get-Help $c.Name -Full
+    (@($h.description | ForEach-Object Text) + @($h.parameters.parameter | ForEach-Object { $_.description | ForEach-Object Text }) +
+        @($h.examples.example | ForEach-Object { $_.remarks | ForEach-Object Text })) -join ""`n"" | ForEach-Object { ""$($c.Name)|$_"" }
+}");
+            Assert.Empty(run.Errors);
+            var texts = run.Output.Select(o => (string)o.BaseObject).ToList();
+            Assert.NotEmpty(texts);
+            var marked = texts.Where(t => t.Contains('`') || t.Contains("**")).Select(t => t.Split('|')[0]).ToList();
+            Assert.True(marked.Count == 0, "help text with markdown marks: " + string.Join(", ", marked));
+        }
+
+        [Fact]
         public void Every_exported_cmdlet_has_a_markdown_file_in_docs()
         {
             var missing = CmdletParameters().Where(c => !File.Exists(DocPath(c.Cmdlet)))

@@ -132,7 +132,8 @@ namespace OtpTools.Module.Tests
                 Thread.Sleep(after);
                 using (var kill = Process.Start("kill", new[] { "-INT", created[0] })!) kill.WaitForExit();
                 var clock = Stopwatch.StartNew();
-                Assert.True(pwsh.WaitForExit(30_000), "pwsh did not end after Ctrl+C");
+                if (!pwsh.WaitForExit(30_000))
+                    Assert.Fail("pwsh did not end after Ctrl+C; the terminal shows:\n" + Tmux(start, socket, "capture-pane", "-p", "-J", "-S", "-", "-t", created[1]));
                 var took = clock.Elapsed;
                 return (took, Tmux(start, socket, "capture-pane", "-p", "-J", "-S", "-", "-t", created[1]));
             }

@@ -156,10 +156,11 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         {
             var denied = Authenticate(context.Request.Headers.Authorization.ToString());
             if (denied != null) return denied;
+            if (!SandboxJson.SaysJson(context.Request)) return Failure(3001, "invalid request parameter format: Content-Type must be application/json");
             var parsed = await SandboxJson.ReadObjectAsync(context.Request);
             if (parsed == null) return Failure(3001, "invalid request parameter format: the body must be a JSON object");
             var body = parsed.Value;
-            var unknown = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "message_id" && n != "verify_code");
+            var unknown = SandboxJson.UnknownField(body, "message_id", "verify_code");
             if (unknown != null) return Failure(3002, $"unknown field '{unknown}'");
             if (SandboxJson.Kind(body, "message_id") != JsonValueKind.String || SandboxJson.Kind(body, "verify_code") != JsonValueKind.String)
                 return Failure(3002, "message_id and verify_code are required strings");
@@ -182,12 +183,12 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             var denied = Authenticate(context.Request.Headers.Authorization.ToString());
             if (denied != null) return denied;
 
+            if (!SandboxJson.SaysJson(context.Request)) return Failure(3001, "invalid request parameter format: Content-Type must be application/json");
             var parsed = await SandboxJson.ReadObjectAsync(context.Request);
             if (parsed == null) return Failure(3001, "invalid request parameter format: the body must be a JSON object");
             var body = parsed.Value;
             // A misspelt or misplaced field must fail here, not pass silently.
-            var allowed = callersCode ? new[] { "to", "code", "template" } : new[] { "to", "template" };
-            var unknown = body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowed.Contains(n));
+            var unknown = callersCode ? SandboxJson.UnknownField(body, "to", "code", "template") : SandboxJson.UnknownField(body, "to", "template");
             if (unknown != null) return Failure(3002, $"unknown field '{unknown}'" + (unknown == "code" ? ": a caller's own code goes to /v1/codes" : ""));
             if (callersCode && (SandboxJson.Kind(body, "code") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(body, "code"))))
                 return Failure(3002, "code is required and must be a string");
@@ -197,6 +198,8 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             if (SandboxJson.Kind(body, "template") != JsonValueKind.Object)
                 return Failure(3002, "template is required and must be an object");
             var template = body.GetProperty("template");
+            var unknownInTemplate = SandboxJson.UnknownField(template, "id", "language", "params");
+            if (unknownInTemplate != null) return Failure(3002, $"unknown field 'template.{unknownInTemplate}'");
             if (SandboxJson.Kind(template, "id") != JsonValueKind.String || string.IsNullOrWhiteSpace(SandboxJson.String(template, "id")))
                 return Failure(3002, "template.id is required and must be a string");
             var languageKind = SandboxJson.Kind(template, "language");
@@ -219,7 +222,7 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             if (id == EngageLabScenarios.ForceInvalidJson) return Failure(3001, "invalid request parameter format");
             if (id == EngageLabScenarios.ForceInvalidParameter) return Failure(3002, "incorrect request parameters");
             var isEmail = to.Contains('@');
-            if (isEmail ? !Email.IsMatch(to) : !to.StartsWith("+", StringComparison.Ordinal) || SandboxJson.ParsePhone(to) == null)
+            if (isEmail ? !Email.IsMatch(to) : !Regex.IsMatch(to, @"^\+[0-9]{6,15}$") || SandboxJson.ParsePhone(to) == null)
                 return Failure(3003, $"invalid target '{to}': use a phone number with country code (+8613800138000) or an email address");
 
             if (!Templates.TryGetValue(id, out var found)) return Failure(4001, $"template {id} does not exist");

@@ -91,9 +91,17 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         {
             var denied = Authenticate(context.Request.Headers.Authorization.ToString());
             if (denied != null) return denied;
+            // The document's headers: Content-Type application/json. What OTP Blue answers without it is not
+            // documented, so the sandbox refuses it as a bad request.
+            if (!SandboxJson.SaysJson(context.Request)) return Failure(100, null, "Bad request: Content-Type must be application/json");
             var body = await SandboxJson.ReadObjectAsync(context.Request);
             if (body == null) return Failure(100, null, "Bad request: the body is not a JSON object");
             var b = body.Value;
+            var unknown = SandboxJson.UnknownField(b, "contact", "code", "sender", "language", "status_callback", "status_callback_header");
+            if (unknown != null) return Failure(1205, null, $"Missed required parameters in JSON: unknown field '{unknown}'");
+            // The POST form takes the contact as the document writes it: + and digits only.
+            if (SandboxJson.Kind(b, "contact") == JsonValueKind.String && !Regex.IsMatch(SandboxJson.String(b, "contact")!, @"^\+[0-9]{6,15}$"))
+                return Failure(1600, SandboxJson.String(b, "contact"), "Invalid recipient: write the contact as + and digits, e.g. +13231112233");
             var row = Send(Field(b, "contact"), Field(b, "code"), Field(b, "sender"), Field(b, "language"), out var delivered);
             if (delivered != null)
             {
@@ -160,9 +168,10 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             var lang = "en";
             if (language != null)
             {
-                if (!language.Value.IsString || !Regex.IsMatch(language.Value.Text ?? "", "^[A-Za-z]{2}$"))
+                // The document's codes are two lower-case letters; "EN" is not one of them.
+                if (!language.Value.IsString || !Regex.IsMatch(language.Value.Text ?? "", "^[a-z]{2}$"))
                     return Failure(1230, who, "Invalid \"language\" value");
-                lang = language.Value.Text!.ToLowerInvariant();
+                lang = language.Value.Text!;
                 if (!Languages.Contains(lang)) return Failure(1160, who, $"Invalid template language code for OTP code: {lang}");
             }
             if (!contact.Value.IsString || !LooksLikePhone.IsMatch(contact.Value.Text ?? "")) return Failure(1600, who, "Invalid recipient");

@@ -164,9 +164,13 @@ namespace OtpTools.Sandbox.Providers.Otpiq
             var denied = Authenticate(context);
             if (denied != null) return denied;
 
+            if (!SandboxJson.SaysJson(context.Request)) return Error("Content-Type must be application/json");
             var parsed = await SandboxJson.ReadObjectAsync(context.Request);
             if (parsed == null) return Error("Invalid request body: expected a JSON object");
             var body = parsed.Value;
+            var unknown = SandboxJson.UnknownField(body, "phoneNumber", "smsType", "verificationCode", "senderId", "whatsappAccountId",
+                "whatsappPhoneId", "templateName", "provider", "deliveryReport");
+            if (unknown != null) return Error($"Unknown field '{unknown}'");
 
             string? Text(JsonElement obj, string name, out string? error)
             {
@@ -213,6 +217,8 @@ namespace OtpTools.Sandbox.Providers.Otpiq
             {
                 if (reportKind != JsonValueKind.Object) return Error("deliveryReport must be an object");
                 var report = body.GetProperty("deliveryReport");
+                var unknownInReport = SandboxJson.UnknownField(report, "webhookUrl", "deliveryReportType", "webhookSecret");
+                if (unknownInReport != null) return Error($"Unknown field 'deliveryReport.{unknownInReport}'");
                 webhookUrl = Text(report, "webhookUrl", out var r1);
                 reportType = Text(report, "deliveryReportType", out var r2);
                 webhookSecret = Text(report, "webhookSecret", out var r3);
