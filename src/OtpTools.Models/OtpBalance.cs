@@ -10,5 +10,7 @@ namespace OtpTools
         public decimal? Credit { get; set; }
         public string? Currency { get; set; }
         public DateTimeOffset ReadAt { get; set; }
+        /// <summary>ReadAt as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? ReadAtUtc => IsoDate.Utc(ReadAt);
     }
 }

@@ -26,6 +26,8 @@ namespace OtpTools
         public string? Currency { get; set; }
         /// <summary>When this module received the report (or read the status).</summary>
         public DateTimeOffset ReceivedAt { get; set; }
+        /// <summary>ReceivedAt as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? ReceivedAtUtc => IsoDate.Utc(ReceivedAt);
         /// <summary>The event's JSON as the provider sent it, for fields the module does not map.</summary>
         public string? RawJson { get; set; }
     }

@@ -7,6 +7,8 @@ namespace OtpTools
     {
         public string? Id { get; set; }
         public DateTimeOffset CreateDate { get; set; }
+        /// <summary>CreateDate as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? CreateDateUtc => IsoDate.Utc(CreateDate);
         public string? Region { get; set; }
         public string? Contact { get; set; }
         public string? Sender { get; set; }

@@ -22,6 +22,8 @@ namespace OtpTools
         public string? ErrorMessage { get; set; }
         public string? Message { get; set; }
         public DateTimeOffset? SentAt { get; set; }
+        /// <summary>SentAt as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? SentAtUtc => IsoDate.Utc(SentAt);
         public decimal? Cost { get; set; }
         public decimal? RemainingCredit { get; set; }
         public string? Currency { get; set; }

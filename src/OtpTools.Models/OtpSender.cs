@@ -25,7 +25,11 @@ namespace OtpTools
         public decimal? MonthlyCost { get; set; }
         public decimal? SetupCost { get; set; }
         public DateTimeOffset? CreateDate { get; set; }
+        /// <summary>CreateDate as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? CreateDateUtc => IsoDate.Utc(CreateDate);
         public DateTimeOffset? UpdateDate { get; set; }
+        /// <summary>UpdateDate as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? UpdateDateUtc => IsoDate.Utc(UpdateDate);
         // OTPIQ: price of one SMS from this sender, per Iraqi network (IQD); flat columns for CSV.
         public decimal? PriceKorekTelecom { get; set; }
         public decimal? PriceAsiaCell { get; set; }

@@ -11,5 +11,7 @@ namespace OtpTools
         public string? Reason { get; set; }
         public string? Provider { get; set; }
         public DateTimeOffset? VerifiedAt { get; set; }
+        /// <summary>VerifiedAt as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
+        public string? VerifiedAtUtc => IsoDate.Utc(VerifiedAt);
     }
 }

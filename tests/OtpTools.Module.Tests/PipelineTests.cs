@@ -43,6 +43,8 @@ namespace OtpTools.Module.Tests
             new object[] { typeof(OtpSender), "Get-OtpSender -Provider GetOtp -First 50 -ApiKey $getotp" },
             new object[] { typeof(OtpVerificationResult), "$r = Send-OtpCode -Provider EngageLab -To ('+86138004' + (Get-Random -Minimum 10000 -Maximum 99999)) -TemplateId test-template-1 -Credential $engagelab; $r | Confirm-OtpCode -Code 0000000 -Credential $engagelab" },
             new object[] { typeof(OtpProviderInfo), "Register-OtpProvider -Name Csv -Type Otpiq -BaseUri https://otp.example.com/ -Default; Get-OtpProvider" },
+            new object[] { typeof(OtpBalance), "Get-OtpBalance -Provider Otpiq -ApiKey $otpiq" },
+            new object[] { typeof(OtpDeliveryReport), "Send-OtpCode -Provider Otpiq -To '+9647701234568' -Code 4821 -ApiKey $otpiq | Get-OtpDeliveryStatus -ApiKey $otpiq" },
         };
 
         [Theory]
@@ -79,6 +81,9 @@ namespace OtpTools.Module.Tests
                     if (value == null) Assert.True(string.IsNullOrEmpty(cell), $"{property.Name} is empty but the CSV says '{cell}'");
                     else Assert.False(string.IsNullOrEmpty(cell), $"{type.Name}.{property.Name} = '{value}' is missing from the CSV");
                     if (value is string text) Assert.Equal(text, cell);
+                    // Each date's Utc twin is ISO 8601 text, whatever culture wrote the file.
+                    if (property.Name.EndsWith("Utc", StringComparison.Ordinal) && value != null)
+                        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", cell);
                     if (value is bool flag) Assert.Equal(flag, bool.Parse(cell!));
                     if (value is int number) Assert.Equal(number, int.Parse(cell!, System.Globalization.CultureInfo.InvariantCulture));
                     if (value is DateTimeOffset date) Assert.True(Math.Abs((DateTimeOffset.Parse(cell!, System.Globalization.CultureInfo.CurrentCulture) - date).TotalSeconds) < 1);
@@ -146,6 +151,28 @@ namespace OtpTools.Module.Tests
                 Assert.DoesNotContain(secret, text);
                 Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), text);
             }
+        }
+
+        [Fact]
+        public void A_receipt_written_in_a_German_session_sorts_and_reads_back_by_its_ISO_date_column()
+        {
+            using var config = new ConfigScope();
+            Directory.CreateDirectory(config.Folder);
+            var run = _m.Run(@"
+                [System.Threading.Thread]::CurrentThread.CurrentCulture = [cultureinfo]'de-DE'
+                $receipt = Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $blue
+                $receipt | Export-Csv $path -NoTypeInformation
+                [System.Threading.Thread]::CurrentThread.CurrentCulture = [cultureinfo]::InvariantCulture
+                $row = Import-Csv $path
+                $row.SentAt
+                $row.SentAtUtc
+                [datetimeoffset]::Parse($row.SentAtUtc, [cultureinfo]::InvariantCulture).ToUnixTimeSeconds() - $receipt.SentAt.ToUnixTimeSeconds()",
+                new Dictionary<string, object?>(Keys()) { ["path"] = Path.Combine(config.Folder, "de.csv") });
+            Assert.Empty(run.Errors);
+            var values = run.Output.Select(o => o.BaseObject).ToList();
+            Assert.Matches(@"^\d\d\.\d\d\.\d{4} ", (string)values[0]);      // the culture's own date, which other machines misread
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", (string)values[1]);
+            Assert.Equal(0L, Convert.ToInt64(values[2]));
         }
 
         [Fact]
