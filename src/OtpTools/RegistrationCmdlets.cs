@@ -195,19 +195,7 @@ namespace OtpTools
                 var secret = (object?)ApiKey ?? Credential;
                 if (secret != null) VaultSecrets.Store(this, Name, Vault!, SecretName!, secret);
 
-                store.Update(all =>
-                {
-                    var existing = all.FindIndex(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase));
-                    if (existing >= 0)
-                    {
-                        if (!Force) throw Exists();
-                        registration.IsDefault = all[existing].IsDefault;
-                        all.RemoveAt(existing);
-                    }
-                    all.Add(registration);
-                    if (Default) MakeDefault(all, registration);
-                    return registration;
-                });
+                Save(store, registration);
                 // Said now rather than at the first send: a vault secret needs Get-Secret in every session that sends.
                 if (registration.HasVaultSecret && InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias) == null)
                     WriteWarning($"'{Name}' reads its key from vault '{Vault}' with Get-Secret, which this session does not have: sends through it will fail " +
@@ -251,19 +239,7 @@ namespace OtpTools
                 var registration = new ProviderRegistration { Name = Name, Type = ProviderRegistration.RouteType, Route = hops };
                 if (!Force && store.Find(Name) != null) throw Exists();
                 if (!ShouldProcess($"{Name} (route {string.Join(" > ", hops)}) in {store.Path}", "Register OTP provider route")) return;
-                store.Update(all =>
-                {
-                    var existing = all.FindIndex(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase));
-                    if (existing >= 0)
-                    {
-                        if (!Force) throw Exists();
-                        registration.IsDefault = all[existing].IsDefault;
-                        all.RemoveAt(existing);
-                    }
-                    all.Add(registration);
-                    if (Default) MakeDefault(all, registration);
-                    return registration;
-                });
+                Save(store, registration);
                 if (PassThru) WriteObject(ToInfo(registration));
             }
             catch (OtpException e)
@@ -271,6 +247,22 @@ namespace OtpTools
                 Fail(e, e.TargetValue ?? Name);
             }
         }
+
+        /// <summary>Adds the registration, or with -Force replaces the one of the same name (keeping whether it is the default).</summary>
+        private void Save(RegistrationStore store, ProviderRegistration registration) =>
+            store.Update(all =>
+            {
+                var existing = all.FindIndex(r => string.Equals(r.Name, Name, StringComparison.OrdinalIgnoreCase));
+                if (existing >= 0)
+                {
+                    if (!Force) throw Exists();
+                    registration.IsDefault = all[existing].IsDefault;
+                    all.RemoveAt(existing);
+                }
+                all.Add(registration);
+                if (Default) MakeDefault(all, registration);
+                return registration;
+            });
 
         private OtpException Exists() =>
             new OtpException("Registration.Exists", OtpErrorCategory.InvalidOperation,

@@ -184,7 +184,7 @@ namespace OtpTools.Module.Tests
                 Add($"Send Otpiq: -Sender {name}", iqTo + " -Code 1 -Sender $v", value, "Validation.SenderTooLong", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[]
                      {
-                         ("a word", "english"), ("unknown code", "xx"),
+                         ("a word", "english"), ("three letters", "xyz"),
                          ("a culture name", "en-US"), ("whitespace", " "), ("path traversal", "../en"),
                          ("SQL injection", "en' OR '1'='1"), ("Cyrillic lookalike", "еn"),
                      })

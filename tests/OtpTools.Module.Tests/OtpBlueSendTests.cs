@@ -156,6 +156,18 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_language_otp_blue_has_no_template_for_is_sent_in_english_with_one_warning_rather_than_failing_the_row()
+        {
+            var before = _m.Sandbox.OtpBlue.Deliveries.Count;
+            var run = _m.Run("'+61412345674', '+61412345675' | Send-OtpCode -Provider OtpBlue -Code 1 -Language ar -ApiKey $key -ThrottleLimit 1",
+                ModuleFixture.OtpBlueKey());
+            Assert.Empty(run.Errors);
+            Assert.All(run.Objects<OtpSendResult>(), r => Assert.True(r.Success, r.ErrorMessage));
+            Assert.Equal(new[] { "en", "en" }, _m.Sandbox.OtpBlue.Deliveries.Skip(before).Select(d => d.Language));
+            Assert.Contains("sent in English", Assert.Single(run.Warnings));
+        }
+
+        [Fact]
         public void Debug_shows_the_request_body_as_written_with_no_html_escapes()
         {
             var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345675 -Code 1 -Sender 'A&B' -ApiKey $key -Debug", ModuleFixture.OtpBlueKey());

@@ -59,17 +59,23 @@ namespace OtpTools.Engine.Providers.OtpBlue
             string? language = null;
             if (!string.IsNullOrEmpty(request.Language))
             {
-                if (OtpBlueLimits.LanguageAliases.TryGetValue(request.Language!.ToLowerInvariant(), out var alias))
+                var asked = request.Language!;
+                var key = asked.ToLowerInvariant();
+                if (OtpBlueLimits.LanguageAliases.TryGetValue(key, out var alias))
                 {
-                    lock (_warnedLanguages)
-                    {
-                        if (_warnedLanguages.Add(request.Language!.ToLowerInvariant()))
-                            _connection.Trace.Warning($"-Language '{request.Language}' is sent to OTP Blue as '{alias}', the code its language list uses" +
-                                                      (alias == "en" ? " for Thai." : "."));
-                    }
+                    WarnOnce(key, $"-Language '{asked}' is sent to OTP Blue as '{alias}', the code its language list uses" + (alias == "en" ? " for Thai." : "."));
                     language = alias;
                 }
-                else language = InputRules.OneOf(request.Language!, OtpBlueLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider);
+                else if (OtpBlueLimits.Languages.Contains(key)) language = key;
+                else if (key.Length == 2 && key.All(c => c >= 'a' && c <= 'z'))
+                {
+                    // The document: "If the specified language isn't supported, English is used by default." The row is
+                    // sent, in English, rather than failed.
+                    WarnOnce(key, $"-Language '{asked}' is not one of OTP Blue's template languages; sent in English, as OTP Blue does for a language it does not support.");
+                    language = "en";
+                }
+                else language = InputRules.OneOf(asked, OtpBlueLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider,
+                    "OTP Blue takes a two-letter ISO 639-1 code.");
             }
 
             var statusCallback = request.Option("StatusCallback");
@@ -87,6 +93,15 @@ namespace OtpTools.Engine.Providers.OtpBlue
                 StatusCallback = statusCallback,
                 StatusCallbackHeader = request.Option("StatusCallbackHeader"),
             });
+        }
+
+        /// <summary>One warning per value per run, however many rows carry it.</summary>
+        private void WarnOnce(string value, string warning)
+        {
+            lock (_warnedLanguages)
+            {
+                if (_warnedLanguages.Add(value)) _connection.Trace.Warning(warning);
+            }
         }
 
         public async Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken)
