@@ -79,6 +79,21 @@ namespace OtpTools.Engine.Credentials
         /// The one redaction step every outward string passes (answers, messages, trace lines, receipts, journal):
         /// masks each form of the secret. Run it before cutting text short, so no half of a key survives.
         /// </summary>
+        private byte[][]? _utf8Forms;
+
+        /// <summary>
+        /// Whether an answer's raw UTF-8 bytes hold any form of the secret: when not (nearly always), the answer can be
+        /// parsed from its bytes as they are, with no string made of it.
+        /// </summary>
+        public bool AppearsIn(byte[] utf8, int length)
+        {
+            _utf8Forms ??= Array.ConvertAll(Forms(), f => System.Text.Encoding.UTF8.GetBytes(f));
+            var text = new ReadOnlySpan<byte>(utf8, 0, length);
+            foreach (var form in _utf8Forms)
+                if (form.Length > 0 && text.IndexOf(form) >= 0) return true;
+            return false;
+        }
+
         public string Redact(string text)
         {
             if (string.IsNullOrEmpty(text)) return text;

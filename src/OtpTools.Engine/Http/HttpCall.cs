@@ -15,18 +15,35 @@ namespace OtpTools.Engine.Http
     /// <summary>What came back from one HTTP call.</summary>
     public sealed class HttpAnswer
     {
-        public HttpAnswer(HttpMethod method, int status, string body, string? mediaType, HttpResponseHeaders headers)
+        private readonly byte[] _utf8;
+        private readonly int _length;
+        private readonly Func<string, string> _redact;
+        private readonly bool _holdsSecret;
+        private string? _body;
+
+        /// <param name="holdsSecret">The raw bytes hold a form of the credential: every reading goes through the redacted text.</param>
+        public HttpAnswer(HttpMethod method, int status, byte[] utf8, int length, bool holdsSecret, Func<string, string> redact,
+            string? mediaType, HttpResponseHeaders headers)
         {
             Method = method;
             Status = status;
-            Body = body;
+            _utf8 = utf8;
+            _length = length;
+            _holdsSecret = holdsSecret;
+            _redact = redact;
             MediaType = mediaType;
             Headers = headers;
         }
 
         public HttpMethod Method { get; }
         public int Status { get; }
-        public string Body { get; }
+
+        /// <summary>
+        /// The body as text, with any echo of the credential masked. Made only when asked for (an error, a debug line):
+        /// a page of a listing is parsed from its bytes.
+        /// </summary>
+        public string Body => _body ??= _redact(new UTF8Encoding(false).GetString(_utf8, 0, _length));
+
         public string? MediaType { get; }
         public HttpResponseHeaders Headers { get; }
         public bool IsSuccess => Status >= 200 && Status < 300;
@@ -36,7 +53,7 @@ namespace OtpTools.Engine.Http
         {
             try
             {
-                return JsonSerializer.Deserialize(Body, type);
+                return _holdsSecret ? JsonSerializer.Deserialize(Body, type) : JsonSerializer.Deserialize(new ReadOnlySpan<byte>(_utf8, 0, _length), type);
             }
             catch (JsonException)
             {
@@ -94,10 +111,10 @@ namespace OtpTools.Engine.Http
             {
                 response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                     .ConfigureAwait(false);
-                string body;
+                Utf8Body? body;
                 // Disposing the response ends a stalled read (not every stream honours the token on netstandard2.0).
                 using (timeout.Token.Register(() => response.Dispose()))
-                    body = response.Content == null ? string.Empty
+                    body = response.Content == null ? new Utf8Body(new byte[0], 0)
                         : await ReadCappedAsync(response.Content, isGet ? PageAnswerLimit : SendAnswerLimit, timeout.Token).ConfigureAwait(false);
                 if (body == null)
                 {
@@ -109,12 +126,14 @@ namespace OtpTools.Engine.Http
                     { Provider = provider, HttpStatus = (int)response.StatusCode, MayHaveBeenDelivered = !isGet };
                 }
                 // The one point where provider text enters: an answer that echoes the credential (some APIs echo the
-                // Authorization header) loses it here, before any message, field or trace line is made from it.
-                body = connection.Credential.Redact(body);
-                var status = (int)response.StatusCode;
-                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
-                if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(body)}");
-                return new HttpAnswer(request.Method, status, body, response.Content?.Headers.ContentType?.MediaType, response.Headers);
+                // Authorization header) is read only through its redacted text, before any message, field or trace
+                // line is made from it. The usual answer, which holds no form of it, is parsed from its bytes.
+                var credential = connection.Credential;
+                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, body.Bytes, body.Length,
+                    credential.AppearsIn(body.Bytes, body.Length), credential.Redact, response.Content?.Headers.ContentType?.MediaType, response.Headers);
+                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {answer.Status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
+                if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(answer.Body)}");
+                return answer;
             }
             catch (Exception e) when (cancellationToken.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
             {
@@ -165,20 +184,40 @@ namespace OtpTools.Engine.Http
         /// Reads an answer as a stream, decoded (gzip/deflate), stopping past <paramref name="limit"/> bytes: null then.
         /// A decompression bomb or an endless body ends in bounded memory and time.
         /// </summary>
-        private static async Task<string?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+        private static async Task<Utf8Body?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
         {
-            if (content.Headers.ContentLength is long declared && declared > limit && content.Headers.ContentEncoding.Count == 0) return null;
+            var declared = content.Headers.ContentEncoding.Count == 0 ? content.Headers.ContentLength : null;
+            if (declared > limit) return null;
             using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new System.IO.MemoryStream();
-            var chunk = new byte[16 * 1024];
+            // A declared length is read straight into a buffer of its size (one allocation, no copies); otherwise the
+            // buffer doubles as the body comes, up to the limit.
+            var buffer = new byte[declared is long size ? Math.Max(1, (int)size + 1) : 16 * 1024];
+            var length = 0;
             while (true)
             {
-                var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                if (length == buffer.Length)
+                {
+                    if (length >= limit + 1) return null;
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1L));
+                }
+                var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
                 if (read == 0) break;
-                if (buffer.Length + read > limit) return null;
-                buffer.Write(chunk, 0, read);
+                length += read;
+                if (length > limit) return null;
             }
-            return new UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return new Utf8Body(buffer, length);
+        }
+
+        private sealed class Utf8Body
+        {
+            public Utf8Body(byte[] bytes, int length)
+            {
+                Bytes = bytes;
+                Length = length;
+            }
+
+            public byte[] Bytes { get; }
+            public int Length { get; }
         }
 
         private static bool IsJson(string body)

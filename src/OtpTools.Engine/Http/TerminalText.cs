@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 
@@ -13,7 +14,23 @@ namespace OtpTools.Engine.Http
     /// </summary>
     public static class TerminalText
     {
-        private static readonly ConcurrentDictionary<Type, PropertyInfo[]> StringProperties = new ConcurrentDictionary<Type, PropertyInfo[]>();
+        private static readonly ConcurrentDictionary<Type, TextProperty[]> StringProperties = new ConcurrentDictionary<Type, TextProperty[]>();
+
+        /// <summary>A string property read and written through compiled delegates: a listing cleans every row.</summary>
+        private sealed class TextProperty
+        {
+            public TextProperty(PropertyInfo property)
+            {
+                var item = Expression.Parameter(typeof(object));
+                var value = Expression.Parameter(typeof(string));
+                var typed = Expression.Convert(item, property.DeclaringType!);
+                Get = Expression.Lambda<Func<object, string?>>(Expression.Property(typed, property), item).Compile();
+                Set = Expression.Lambda<Action<object, string>>(Expression.Assign(Expression.Property(typed, property), value), item, value).Compile();
+            }
+
+            public Func<object, string?> Get { get; }
+            public Action<object, string> Set { get; }
+        }
 
         /// <summary>True for a character shown escaped: it could act on a terminal or hide text.</summary>
         public static bool IsUnsafe(char c) =>
@@ -61,12 +78,13 @@ namespace OtpTools.Engine.Http
             foreach (var property in StringProperties.GetOrAdd(item.GetType(), type =>
                          type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                              .Where(p => p.PropertyType == typeof(string) && p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0 &&
-                                         p.Name != nameof(OtpSendResult.Recipient)).ToArray()))
+                                         p.Name != nameof(OtpSendResult.Recipient))
+                             .Select(p => new TextProperty(p)).ToArray()))
             {
-                if (property.GetValue(item) is string text)
+                if (property.Get(item) is string text)
                 {
                     var safe = Safe(text);
-                    if (!ReferenceEquals(safe, text)) property.SetValue(item, safe);
+                    if (!ReferenceEquals(safe, text)) property.Set(item, safe);
                 }
             }
             return item;
