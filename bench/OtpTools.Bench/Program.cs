@@ -90,10 +90,10 @@ await using (var sandbox = await SandboxServer.StartAsync())
         var psRate = total / psRun["seconds"];
         var rateRatio = psRate / rawRate;
         results.Add(($"3a. {total:N0} history rows: Get-OtpHistory rows/s vs raw HttpClient + System.Text.Json paging loop",
-            $"{psRate:N0} rows/s", $"{rawRate:N0} rows/s", rateRatio, "≥ 0.5×", rateRatio >= 0.5, ""));
+            $"{psRate:N0} rows/s", $"{rawRate:N0} rows/s", rateRatio, "≥ 0.8×", rateRatio >= 0.8, ""));
         var growthMb = (psRun["peakMB"] - psSmall["peakMB"]);
         results.Add(($"3b. Peak working set growth, Get-OtpHistory {small:N0} → {total:N0} rows (fresh processes)",
-            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", "", growthMb, "≤ 50 MB", growthMb <= 50, "ratio column is MB of growth"));
+            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", "", growthMb, "≤ 15 MB", growthMb <= 15, "ratio column is MB of growth"));
     }
 }
 
@@ -296,7 +296,10 @@ static string WhatBounds(string benchmark) => benchmark switch
             "the retry and per-call timeout plumbing. With -ThrottleLimit above 1 (the default is 4) the hand-off overlaps " +
             "the network wait and the per-row cost is no longer additive.",
     "2." => "Wall time includes starting 16 connections and the last, partly filled wave of sends; both weigh less as N grows.",
-    "3a." => "Get-OtpHistory builds a typed PowerShell object per row and writes it down the pipeline; the raw loop only deserializes.",
+    "3a." => "Each page is read into one buffer and parsed from its UTF-8 bytes, as the raw loop does; per row, Get-OtpHistory " +
+             "then builds a typed entry, makes its text terminal-safe and writes it down the PowerShell pipeline (a PSObject " +
+             "wrapper and the hand-off to the next command), which the raw loop does not. What remains is that per-row " +
+             "pipeline cost; the next step would be writing a page's rows in one call rather than one WriteObject each.",
     "3b." => "Only one page (per_page rows) is held at a time; growth beyond that is the runtime's heap headroom.",
     "4." => "Both imports go through a manifest. The difference is the format file (five views) and the module's assemblies; " +
             "the engine and its packages load only at the first call, not at import.",
