@@ -298,8 +298,8 @@ static string WhatBounds(string benchmark) => benchmark switch
     "2." => "Wall time includes starting 16 connections and the last, partly filled wave of sends; both weigh less as N grows.",
     "3a." => "Each page is read into one buffer and parsed from its UTF-8 bytes, as the raw loop does; per row, Get-OtpHistory " +
              "then builds a typed entry, makes its text terminal-safe and writes it down the PowerShell pipeline (a PSObject " +
-             "wrapper and the hand-off to the next command), which the raw loop does not. What remains is that per-row " +
-             "pipeline cost; the next step would be writing a page's rows in one call rather than one WriteObject each.",
+             "wrapper and the hand-off to the next command), which the raw loop does not; a page goes down in one " +
+             "WriteObject call. What remains is that per-row pipeline cost; measuring where it goes (dotnet-trace) is the next step.",
     "3b." => "Only one page (per_page rows) is held at a time; growth beyond that is the runtime's heap headroom.",
     "4." => "Both imports go through a manifest. The difference is the format file (five views) and the module's assemblies; " +
             "the engine and its packages load only at the first call, not at import.",

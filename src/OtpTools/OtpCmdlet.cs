@@ -284,20 +284,24 @@ namespace OtpTools
                     totalPending = false;
                 }
                 if (page == null) break;
+                if (keep == null)
+                {
+                    // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
+                    foreach (var row in page) TerminalText.Clean((object)row!);
+                    WriteObject(page, true);
+                    continue;
+                }
                 foreach (var row in page)
                 {
-                    if (keep != null)
-                    {
-                        if (!keep(row)) continue;
-                        kept++;
-                        if (toSkip > 0) { toSkip--; continue; }
-                        if (wanted == 0) continue;   // counted for the total, not written
-                        wanted--;
-                    }
+                    if (!keep(row)) continue;
+                    kept++;
+                    if (toSkip > 0) { toSkip--; continue; }
+                    if (wanted == 0) continue;   // counted for the total, not written
+                    wanted--;
                     WriteProviderObject(row!);
                 }
                 // Without a total to count, a filtered listing stops once -First rows are out.
-                if (keep != null && wanted == 0 && !PagingParameters.IncludeTotalCount) break;
+                if (wanted == 0 && !PagingParameters.IncludeTotalCount) break;
             }
             if (keep != null && PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(kept, 1.0));
         }

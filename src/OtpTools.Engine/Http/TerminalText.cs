@@ -46,6 +46,8 @@ namespace OtpTools.Engine.Http
         {
             if (string.IsNullOrEmpty(text)) return text;
             var i = 0;
+            // Printable ASCII, nearly all provider text, is safe as it is: the full check only from the first other character.
+            while (i < text.Length && text[i] >= ' ' && text[i] <= '~') i++;
             while (i < text.Length && !NeedsEscape(text, i)) i++;
             if (i == text.Length) return text;
             var safe = new StringBuilder(text.Length + 16).Append(text, 0, i);
