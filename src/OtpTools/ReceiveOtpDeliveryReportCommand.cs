@@ -3,7 +3,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using OtpTools.Engine;
-using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Webhooks;
 
@@ -141,21 +140,13 @@ namespace OtpTools
             { ParameterName = wantsPair ? "Credential" : "WebhookSecret" };
         }
 
+        /// <summary>The vault shapes, read as VaultSecrets reads a key: a token, or a PSCredential / hashtable pair.</summary>
         private static WebhookSecret? FromVault(object stored, bool wantsPair)
         {
-            switch (stored)
-            {
-                case PSCredential pair when wantsPair:
-                    return new WebhookSecret(pair.Password, pair.UserName);
-                case Hashtable table when wantsPair && table["UserName"] is string user && table["Secret"] is string text && text.Length > 0:
-                    return new WebhookSecret(OtpCredential.ToSecure(text), user);
-                case SecureString secure when !wantsPair:
-                    return new WebhookSecret(secure);
-                case string text when !wantsPair && text.Length > 0:
-                    return new WebhookSecret(OtpCredential.ToSecure(text));
-                default:
-                    return null;
-            }
+            if (!wantsPair) return VaultSecrets.AsSecure(stored) is SecureString token ? new WebhookSecret(token) : null;
+            if (stored is PSCredential pair) return new WebhookSecret(pair.Password, pair.UserName);
+            return stored is Hashtable table && table["UserName"] is string user && VaultSecrets.AsSecure(table["Secret"]) is SecureString secret
+                ? new WebhookSecret(secret, user) : null;
         }
 
         /// <summary>However the pipeline ends, the port is released and unwritten reports are answered 503.</summary>

@@ -73,7 +73,8 @@ namespace OtpTools
             }
         }
 
-        private static SecureString? AsSecure(object? value) => (value is PSObject ps ? ps.BaseObject : value) switch
+        /// <summary>A SecureString, or a non-empty string made one (PSObject wrappers unwrapped); null for anything else.</summary>
+        internal static SecureString? AsSecure(object? value) => (value is PSObject ps ? ps.BaseObject : value) switch
         {
             SecureString secure => secure,
             string text when text.Length > 0 => OtpCredential.ToSecure(text),

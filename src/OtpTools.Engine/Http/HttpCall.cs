@@ -111,10 +111,10 @@ namespace OtpTools.Engine.Http
             {
                 response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                     .ConfigureAwait(false);
-                Utf8Body? body;
+                ArraySegment<byte>? body;
                 // Disposing the response ends a stalled read (not every stream honours the token on netstandard2.0).
                 using (timeout.Token.Register(() => response.Dispose()))
-                    body = response.Content == null ? new Utf8Body(new byte[0], 0)
+                    body = response.Content == null ? new ArraySegment<byte>(new byte[0])
                         : await ReadCappedAsync(response.Content, isGet ? PageAnswerLimit : SendAnswerLimit, timeout.Token).ConfigureAwait(false);
                 if (body == null)
                 {
@@ -129,8 +129,9 @@ namespace OtpTools.Engine.Http
                 // Authorization header) is read only through its redacted text, before any message, field or trace
                 // line is made from it. The usual answer, which holds no form of it, is parsed from its bytes.
                 var credential = connection.Credential;
-                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, body.Bytes, body.Length,
-                    credential.AppearsIn(body.Bytes, body.Length), credential.Redact, response.Content?.Headers.ContentType?.MediaType, response.Headers);
+                var utf8 = body.Value;
+                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, utf8.Array!, utf8.Count,
+                    credential.AppearsIn(utf8.Array!, utf8.Count), credential.Redact, response.Content?.Headers.ContentType?.MediaType, response.Headers);
                 if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {answer.Status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
                 if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(answer.Body)}");
                 return answer;
@@ -184,7 +185,7 @@ namespace OtpTools.Engine.Http
         /// Reads an answer as a stream, decoded (gzip/deflate), stopping past <paramref name="limit"/> bytes: null then.
         /// A decompression bomb or an endless body ends in bounded memory and time.
         /// </summary>
-        private static async Task<Utf8Body?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+        private static async Task<ArraySegment<byte>?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
         {
             var declared = content.Headers.ContentEncoding.Count == 0 ? content.Headers.ContentLength : null;
             if (declared > limit) return null;
@@ -205,19 +206,7 @@ namespace OtpTools.Engine.Http
                 length += read;
                 if (length > limit) return null;
             }
-            return new Utf8Body(buffer, length);
-        }
-
-        private sealed class Utf8Body
-        {
-            public Utf8Body(byte[] bytes, int length)
-            {
-                Bytes = bytes;
-                Length = length;
-            }
-
-            public byte[] Bytes { get; }
-            public int Length { get; }
+            return new ArraySegment<byte>(buffer, 0, length);
         }
 
         private static bool IsJson(string body)
