@@ -25,10 +25,10 @@ switch (args.FirstOrDefault())
         Console.WriteLine(ChildImport(args[1]).ToString("0.###", CultureInfo.InvariantCulture));
         return 0;
     case "--history":
-        Console.WriteLine(ChildHistory(manifest, args[1], long.Parse(args[2])));
+        Console.WriteLine(ChildHistory(manifest, args[1], long.Parse(args[2]), Window(args)));
         return 0;
     case "--history-raw":
-        Console.WriteLine(await ChildHistoryRaw(args[1], long.Parse(args[2])));
+        Console.WriteLine(await ChildHistoryRaw(args[1], long.Parse(args[2]), Window(args)));
         return 0;
 }
 
@@ -211,24 +211,27 @@ static double ChildImport(string module)
     return elapsed;
 }
 
-static string ChildHistory(string manifest, string baseUri, long rows)
+// The history window a child reads: 2025 (as the parent seeds it) unless given, e.g. to read a sandbox started by hand.
+static (string From, string To) Window(string[] args) => args.Length >= 5 ? (args[3], args[4]) : ("2025-01-01", "2025-12-31");
+
+static string ChildHistory(string manifest, string baseUri, long rows, (string From, string To) window)
 {
     Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", baseUri);
     using var runspace = OpenRunspace(manifest);
     runspace.SessionStateProxy.SetVariable("key", Secure(SandboxKeys.OtpBlue));
     using var ps = PowerShell.Create();
     ps.Runspace = runspace;
-    ps.AddScript($"Get-OtpHistory -Provider OtpBlue -From 2025-01-01 -To 2025-12-31 -First {rows} -ApiKey $key | Out-Null");
+    ps.AddScript($"Get-OtpHistory -Provider OtpBlue -From {window.From} -To {window.To} -First {rows} -ApiKey $key > $null");
     var watch = Stopwatch.StartNew();
     ps.Invoke();
     var seconds = watch.Elapsed.TotalSeconds;
     if (ps.Streams.Error.Count > 0) throw new InvalidOperationException(ps.Streams.Error[0].ToString());
     var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
-    return string.Create(CultureInfo.InvariantCulture, $"seconds={seconds} peakMB={peak}");
+    return string.Create(CultureInfo.InvariantCulture, $"seconds={seconds} peakMB={peak} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} allocMB={GC.GetTotalAllocatedBytes() / 1048576}");
 }
 
 // The baseline: page through history with HttpClient and System.Text.Json into typed rows, discarding them.
-static async Task<string> ChildHistoryRaw(string baseUri, long rows)
+static async Task<string> ChildHistoryRaw(string baseUri, long rows, (string From, string To) window)
 {
     using var http = new HttpClient();
     var watch = Stopwatch.StartNew();
@@ -236,7 +239,7 @@ static async Task<string> ChildHistoryRaw(string baseUri, long rows)
     for (var page = 1; read < rows; page++)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"{baseUri}/imsg/api/v1/otp/history/requests/?from_date=2025-01-01&to_date=2025-12-31&page={page}&per_page=1000");
+            $"{baseUri}/imsg/api/v1/otp/history/requests/?from_date={window.From}&to_date={window.To}&page={page}&per_page=1000");
         request.Headers.TryAddWithoutValidation("Authorization", SandboxKeys.OtpBlue);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
@@ -245,7 +248,7 @@ static async Task<string> ChildHistoryRaw(string baseUri, long rows)
         read += parsed.items.Count;
     }
     var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
-    return string.Create(CultureInfo.InvariantCulture, $"seconds={watch.Elapsed.TotalSeconds} peakMB={peak}");
+    return string.Create(CultureInfo.InvariantCulture, $"seconds={watch.Elapsed.TotalSeconds} peakMB={peak} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} allocMB={GC.GetTotalAllocatedBytes() / 1048576}");
 }
 
 static double Median(List<double> values)

@@ -60,17 +60,13 @@ namespace OtpTools
         /// </summary>
         protected void Wait(Task task, Action? tick = null)
         {
-            try
+            // A kernel wait, not Task.Wait: that spins first, and a spinning pipeline thread takes the core the
+            // engine's own threads (and, on a small machine, the provider's answer) are waiting for.
+            var done = ((IAsyncResult)task).AsyncWaitHandle;
+            while (!task.IsCompleted && !done.WaitOne(50))
             {
-                while (!task.Wait(50))
-                {
-                    FlushTrace();
-                    tick?.Invoke();
-                }
-            }
-            catch (AggregateException)
-            {
-                // Observed by the caller (GetResult unwraps it).
+                FlushTrace();
+                tick?.Invoke();
             }
             FlushTrace();
         }
@@ -257,53 +253,87 @@ namespace OtpTools
         }
 
         /// <summary>
-        /// Writes a listing page by page, holding one page at a time; -IncludeTotalCount from the first page. With
-        /// <paramref name="keep"/>, rows are filtered here, and -Skip/-First count the kept rows (the total, at the end, too).
+        /// Writes a listing page by page; -IncludeTotalCount from the first page. From the second page on, the next page
+        /// is asked for (and its text made terminal-safe) while this one goes down the pipeline, so at most two pages are
+        /// held at a time and the provider's answer overlaps the writing. With <paramref name="keep"/>, rows are filtered here, and
+        /// -Skip/-First count the kept rows (the total, at the end, too).
         /// </summary>
-        protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null)
+        protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null) where T : class
         {
             var toSkip = keep == null ? 0 : PagingParameters.Skip;
             var wanted = keep == null ? ulong.MaxValue : PagingParameters.First;
-            ulong kept = 0;
+            ulong keptCount = 0;
             var totalPending = PagingParameters.IncludeTotalCount && keep == null;
-            while (true)
+            // Cancelled when the listing ends early (a downstream Select-Object -First, Ctrl+C, an error): the page
+            // being read ahead is then not wanted.
+            using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+            var next = ReadPage(pager, readAhead.Token);
+            var firstPage = true;
+            try
             {
-                IReadOnlyList<T>? page;
-                try
+                while (true)
                 {
-                    page = Call(pager.NextPageAsync);
-                }
-                catch (OtpException error)
-                {
-                    ThrowOtpError(error, null);
-                    return;
-                }
-                if (totalPending)
-                {
-                    WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.Total == null ? 0.0 : 1.0));
-                    totalPending = false;
-                }
-                if (page == null) break;
-                if (keep == null)
-                {
+                    IReadOnlyList<T>? page;
+                    try
+                    {
+                        page = Await(next);
+                    }
+                    catch (OtpException error)
+                    {
+                        ThrowOtpError(error, null);
+                        return;
+                    }
+                    if (totalPending)
+                    {
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.Total == null ? 0.0 : 1.0));
+                        totalPending = false;
+                    }
+                    if (page == null) break;
+                    var rows = page;
+                    if (keep != null)
+                    {
+                        var kept = new List<T>();
+                        foreach (var row in page)
+                        {
+                            if (!keep(row)) continue;
+                            keptCount++;
+                            if (toSkip > 0) { toSkip--; continue; }
+                            if (wanted == 0) continue;   // counted for the total, not written
+                            wanted--;
+                            kept.Add(row);
+                        }
+                        rows = kept;
+                    }
+                    // Without a total to count, a filtered listing stops once -First rows are out.
+                    var last = keep != null && wanted == 0 && !PagingParameters.IncludeTotalCount;
+                    // Reading ahead starts with the second page: a consumer that wants a few rows (Select-Object
+                    // -First 5) has them from the first, and costs one request, as it would without reading ahead.
+                    var ahead = !firstPage && !last;
+                    firstPage = false;
+                    if (ahead) next = ReadPage(pager, readAhead.Token);
                     // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
-                    foreach (var row in page) TerminalText.Clean((object)row!);
-                    WriteObject(page, true);
-                    continue;
+                    WriteObject(rows, true);
+                    if (last) break;
+                    if (!ahead) next = ReadPage(pager, readAhead.Token);
                 }
-                foreach (var row in page)
-                {
-                    if (!keep(row)) continue;
-                    kept++;
-                    if (toSkip > 0) { toSkip--; continue; }
-                    if (wanted == 0) continue;   // counted for the total, not written
-                    wanted--;
-                    WriteProviderObject(row!);
-                }
-                // Without a total to count, a filtered listing stops once -First rows are out.
-                if (wanted == 0 && !PagingParameters.IncludeTotalCount) break;
+                if (keep != null && PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(keptCount, 1.0));
             }
-            if (keep != null && PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(kept, 1.0));
+            finally
+            {
+                readAhead.Cancel();
+                // A read-ahead that fails after the listing ended is nobody's error.
+                next.ContinueWith(abandoned => _ = abandoned.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
+
+        /// <summary>One page with the connection's retries, its provider text made terminal-safe off the pipeline thread.</summary>
+        private Task<IReadOnlyList<T>?> ReadPage<T>(IOtpPager<T> pager, CancellationToken cancellationToken) where T : class =>
+            _connection!.Retry.ExecuteAsync(async token =>
+            {
+                var page = await pager.NextPageAsync(token).ConfigureAwait(false);
+                if (page != null) foreach (var row in page) TerminalText.Clean(row);
+                return page;
+            }, null, cancellationToken);
     }
 }

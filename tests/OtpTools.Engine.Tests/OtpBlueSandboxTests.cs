@@ -196,6 +196,22 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(250, pager.Total);
         }
 
+        [Fact]
+        public async Task Pages_read_into_reused_buffers_parse_only_their_own_bytes()
+        {
+            // Answers are read into buffers borrowed from a shared pool and given back once parsed, so a short page
+            // after a long one lands in a buffer that still holds the long page's tail: it must parse as itself.
+            _f.Sandbox.OtpBlue.SeedHistory(1000, new DateTime(2024, 2, 1), new DateTime(2024, 2, 28));
+            Service(out var client);
+            foreach (var (skip, size) in new[] { (0, 600), (0, 520), (0, 3), (999, 1), (500, 500) })
+            {
+                var pager = client.History(new OtpHistoryQuery { From = new DateTime(2024, 2, 1), To = new DateTime(2024, 2, 28), PageSize = size, Skip = skip, Limit = size });
+                var page = await pager.NextPageAsync(CancellationToken.None);
+                Assert.Equal(Enumerable.Range(skip, size).Select(i => _f.Sandbox.OtpBlue.SeededRow(i).Id), page!.Select(r => r.Id));
+                Assert.Equal(1000, pager.Total);
+            }
+        }
+
         private OtpSendService Service(out OtpBlueClient client, string key = SandboxKeys.OtpBlue) => _f.OtpBlueService(out client, key);
     }
 }

@@ -71,6 +71,74 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void The_next_page_is_on_its_way_while_the_next_command_works_on_this_one()
+        {
+            // The first row of page 2 waits (up to 10 s) for the sandbox to hear page 3's request: a listing that asked
+            // for a page only after the last one was written would leave it waiting, and the answer would be 2.
+            var vars = Vars();
+            vars["sandbox"] = _m.Sandbox;
+            vars["before"] = _m.Sandbox.RequestCount("otpblue");
+            var run = _m.Run(@"
+                Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 1000 -ApiKey $key |
+                    ForEach-Object -Begin { $row = 0 } -Process {
+                        if ($row++ -eq 1000) {
+                            $deadline = [datetime]::UtcNow.AddSeconds(10)
+                            while ($sandbox.RequestCount('otpblue') - $before -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                            $sandbox.RequestCount('otpblue') - $before
+                        }
+                    } -End { $row }", vars);
+            Assert.Empty(run.Errors);
+            Assert.Equal(new object[] { 3, Seeded }, run.Output.Select(o => o.BaseObject));
+            // Still three requests in all: reading ahead stops at the last page the provider announced.
+            Assert.Equal(3, _m.Sandbox.RequestCount("otpblue") - (int)vars["before"]!);
+        }
+
+        [Fact]
+        public void A_downstream_Select_Object_First_ends_the_listing_quietly_and_the_page_read_ahead_is_the_last_asked_for()
+        {
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(100));
+            try
+            {
+                var before = _m.Sandbox.RequestCount("otpblue");
+                var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -ApiKey $key | Select-Object -First 105", Vars());
+                Assert.Empty(run.Errors);
+                Assert.Equal(Enumerable.Range(0, 105).Select(i => _m.Sandbox.OtpBlue.SeededRow(i).Id), run.Objects<OtpHistoryEntry>().Select(r => r.Id));
+                // Page 3 may have been asked for while page 2 was written; nothing after it.
+                System.Threading.Thread.Sleep(400);
+                Assert.InRange(_m.Sandbox.RequestCount("otpblue") - before, 2, 3);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
+        public void A_read_ahead_that_fails_after_the_consumer_stopped_is_nobodys_error_but_a_failing_page_still_wanted_is()
+        {
+            // Every third request fails (500, no retries): page 3 is read ahead while page 2 is written.
+            _m.Sandbox.Faults.Inject("otpblue", FaultKind.ServerError, everyNth: 3);
+            try
+            {
+                var stopped = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -MaxRetry 0 -ApiKey $key | Select-Object -First 103", Vars());
+                Assert.Empty(stopped.Errors);
+                Assert.Null(stopped.Terminating);
+                Assert.Equal(103, stopped.Objects<OtpHistoryEntry>().Count());
+
+                _m.Sandbox.Faults.Inject("otpblue", FaultKind.ServerError, everyNth: 3);
+                var wanted = _m.Run("$rows = [System.Collections.Generic.List[object]]::new()\n" +
+                    "try { Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -MaxRetry 0 -ApiKey $key | ForEach-Object { $rows.Add($_) } }\n" +
+                    "catch { $_.FullyQualifiedErrorId }\n$rows.Count", Vars());
+                Assert.StartsWith("Http.ServerError,", (string)wanted.Output[0].BaseObject);
+                Assert.Equal(200, wanted.Output[1].BaseObject);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
         public void IncludeTotalCount_reports_the_providers_count_first()
         {
             var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -First 2 -IncludeTotalCount -ApiKey $key", Vars());

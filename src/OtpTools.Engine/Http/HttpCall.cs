@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.Linq;
 using System.Net.Http;
@@ -12,28 +13,44 @@ using System.Threading.Tasks;
 
 namespace OtpTools.Engine.Http
 {
-    /// <summary>What came back from one HTTP call.</summary>
-    public sealed class HttpAnswer
+    /// <summary>
+    /// What came back from one HTTP call. Its bytes are a buffer borrowed from the shared pool: dispose the answer once it
+    /// is parsed (a listing reads hundreds of pages, and a fresh page-sized array each time would be garbage on the
+    /// large-object heap, collected only by full collections). An answer never disposed is simply collected.
+    /// </summary>
+    public sealed class HttpAnswer : IDisposable
     {
-        private readonly byte[] _utf8;
+        private byte[]? _utf8;
+        private readonly bool _pooled;
         private readonly int _length;
         private readonly Func<string, string> _redact;
         private readonly bool _holdsSecret;
         private string? _body;
 
         /// <param name="holdsSecret">The raw bytes hold a form of the credential: every reading goes through the redacted text.</param>
-        public HttpAnswer(HttpMethod method, int status, byte[] utf8, int length, bool holdsSecret, Func<string, string> redact,
+        /// <param name="pooled">The bytes were rented from <see cref="ArrayPool{T}.Shared"/> and go back on Dispose.</param>
+        public HttpAnswer(HttpMethod method, int status, byte[] utf8, int length, bool pooled, bool holdsSecret, Func<string, string> redact,
             string? mediaType, HttpResponseHeaders headers)
         {
             Method = method;
             Status = status;
             _utf8 = utf8;
             _length = length;
+            _pooled = pooled;
             _holdsSecret = holdsSecret;
             _redact = redact;
             MediaType = mediaType;
             Headers = headers;
         }
+
+        public void Dispose()
+        {
+            var bytes = _utf8;
+            _utf8 = null;
+            if (bytes != null && _pooled) ArrayPool<byte>.Shared.Return(bytes);
+        }
+
+        private byte[] Bytes => _utf8 ?? throw new ObjectDisposedException(nameof(HttpAnswer));
 
         public HttpMethod Method { get; }
         public int Status { get; }
@@ -42,7 +59,7 @@ namespace OtpTools.Engine.Http
         /// The body as text, with any echo of the credential masked. Made only when asked for (an error, a debug line):
         /// a page of a listing is parsed from its bytes.
         /// </summary>
-        public string Body => _body ??= _redact(new UTF8Encoding(false).GetString(_utf8, 0, _length));
+        public string Body => _body ??= _redact(new UTF8Encoding(false).GetString(Bytes, 0, _length));
 
         public string? MediaType { get; }
         public HttpResponseHeaders Headers { get; }
@@ -53,7 +70,7 @@ namespace OtpTools.Engine.Http
         {
             try
             {
-                return _holdsSecret ? JsonSerializer.Deserialize(Body, type) : JsonSerializer.Deserialize(new ReadOnlySpan<byte>(_utf8, 0, _length), type);
+                return _holdsSecret ? JsonSerializer.Deserialize(Body, type) : JsonSerializer.Deserialize(new ReadOnlySpan<byte>(Bytes, 0, _length), type);
             }
             catch (JsonException)
             {
@@ -114,7 +131,7 @@ namespace OtpTools.Engine.Http
                 ArraySegment<byte>? body;
                 // Disposing the response ends a stalled read (not every stream honours the token on netstandard2.0).
                 using (timeout.Token.Register(() => response.Dispose()))
-                    body = response.Content == null ? new ArraySegment<byte>(new byte[0])
+                    body = response.Content == null ? new ArraySegment<byte>(Array.Empty<byte>())
                         : await ReadCappedAsync(response.Content, isGet ? PageAnswerLimit : SendAnswerLimit, timeout.Token).ConfigureAwait(false);
                 if (body == null)
                 {
@@ -130,7 +147,7 @@ namespace OtpTools.Engine.Http
                 // line is made from it. The usual answer, which holds no form of it, is parsed from its bytes.
                 var credential = connection.Credential;
                 var utf8 = body.Value;
-                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, utf8.Array!, utf8.Count,
+                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, utf8.Array!, utf8.Count, utf8.Array!.Length > 0,
                     credential.AppearsIn(utf8.Array!, utf8.Count), credential.Redact, response.Content?.Headers.ContentType?.MediaType, response.Headers);
                 if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {answer.Status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
                 if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(answer.Body)}");
@@ -183,30 +200,44 @@ namespace OtpTools.Engine.Http
 
         /// <summary>
         /// Reads an answer as a stream, decoded (gzip/deflate), stopping past <paramref name="limit"/> bytes: null then.
-        /// A decompression bomb or an endless body ends in bounded memory and time.
+        /// A decompression bomb or an endless body ends in bounded memory and time. The bytes are in a buffer rented
+        /// from the shared pool (the answer gives it back).
         /// </summary>
         private static async Task<ArraySegment<byte>?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
         {
             var declared = content.Headers.ContentEncoding.Count == 0 ? content.Headers.ContentLength : null;
             if (declared > limit) return null;
-            using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
-            // A declared length is read straight into a buffer of its size (one allocation, no copies); otherwise the
-            // buffer doubles as the body comes, up to the limit.
-            var buffer = new byte[declared is long size ? Math.Max(1, (int)size + 1) : 16 * 1024];
-            var length = 0;
-            while (true)
+            var pool = ArrayPool<byte>.Shared;
+            // A declared length is read straight into a buffer of its size (no copies; one byte more to see a body
+            // longer than declared); otherwise the buffer doubles as the body comes, up to the limit.
+            var buffer = pool.Rent(declared is long size ? (int)size + 1 : 16 * 1024);
+            try
             {
-                if (length == buffer.Length)
+                using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
+                var length = 0;
+                while (true)
                 {
-                    if (length >= limit + 1) return null;
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1L));
+                    if (length == buffer.Length)
+                    {
+                        if (length >= limit + 1) break;
+                        var larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1L));
+                        Buffer.BlockCopy(buffer, 0, larger, 0, length);
+                        pool.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+                    if (read == 0) return new ArraySegment<byte>(buffer, 0, length);
+                    length += read;
+                    if (length > limit) break;
                 }
-                var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
-                length += read;
-                if (length > limit) return null;
             }
-            return new ArraySegment<byte>(buffer, 0, length);
+            catch
+            {
+                pool.Return(buffer);
+                throw;
+            }
+            pool.Return(buffer);
+            return null;
         }
 
         private static bool IsJson(string body)

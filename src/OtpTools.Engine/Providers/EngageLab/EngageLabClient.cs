@@ -103,7 +103,7 @@ namespace OtpTools.Engine.Providers.EngageLab
             var json = JsonSerializer.Serialize(body, EngageLabJsonContext.Default.EngageLabSendBody);
             var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(body.Code == null ? SendPath : CodesPath), json);
             Authorize(request);
-            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
             var parsed = answer.Json(EngageLabJsonContext.Default.EngageLabAnswer);
 
@@ -140,7 +140,7 @@ namespace OtpTools.Engine.Providers.EngageLab
             var json = JsonSerializer.Serialize(new EngageLabVerification { MessageId = messageId, VerifyCode = code }, EngageLabJsonContext.Default.EngageLabVerification);
             var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(VerificationsPath), json);
             Authorize(request);
-            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
             var parsed = answer.Json(EngageLabJsonContext.Default.EngageLabVerification);
             if (answer.IsSuccess && parsed?.Verified != null)
             {

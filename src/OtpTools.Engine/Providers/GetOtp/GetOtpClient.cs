@@ -79,7 +79,7 @@ namespace OtpTools.Engine.Providers.GetOtp
         {
             var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.TryAddWithoutValidation("X-OTP-Key", _connection.Credential.RevealKey());
-            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
             if (!answer.IsSuccess)
             {
                 var failure = answer.Json(GetOtpJsonContext.Default.GetOtpErrorBody);

@@ -110,7 +110,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             var json = JsonSerializer.Serialize(body, OtpBlueJsonContext.Default.OtpBlueSendBody);
             var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(SendPath), json);
             Authorize(request);
-            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
 
             var parsed = Parse(answer, OtpBlueJsonContext.Default.OtpBlueSendAnswer);
             // The document marks message_id as returned on success: a 200 without it cannot be read as a delivery.
@@ -147,7 +147,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
 
         public async Task<IReadOnlyList<OtpRegion>> GetRegionsAsync(CancellationToken cancellationToken)
         {
-            var answer = await GetAsync(_connection.Endpoint(RegionsPath), cancellationToken).ConfigureAwait(false);
+            using var answer = await GetAsync(_connection.Endpoint(RegionsPath), cancellationToken).ConfigureAwait(false);
             var parsed = Parse(answer, OtpBlueJsonContext.Default.OtpBlueRegions);
             return (parsed.Regions ?? new List<OtpBlueRegion>())
                 .Select(r => new OtpRegion { Name = r.Name, Code = r.Code, Provider = _connection.Provider.Name })
@@ -207,7 +207,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
                     "&to_date=" + _query.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) +
                     "&page=" + _page.ToString(CultureInfo.InvariantCulture) +
                     "&per_page=" + _pageSize.ToString(CultureInfo.InvariantCulture));
-                var answer = await _client.GetAsync(uri, cancellationToken).ConfigureAwait(false);
+                using var answer = await _client.GetAsync(uri, cancellationToken).ConfigureAwait(false);
                 var page = Parse(answer, OtpBlueJsonContext.Default.OtpBlueHistoryPage);
                 // The page the answer says it is: a server that ignores "page" answers the same one again.
                 _guard.OnPage("page " + page.Page.ToString(CultureInfo.InvariantCulture), page.Items?.FirstOrDefault()?.Id, page.Count, page.PerPage > 0 ? page.PerPage : _pageSize);

@@ -90,7 +90,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             var body = ((Prepared)prepared).Body;
             var json = JsonSerializer.Serialize(body, OtpiqJsonContext.Default.OtpiqSendBody);
             var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(SendPath), json);
-            var answer = await CallAsync(request, cancellationToken).ConfigureAwait(false);
+            using var answer = await CallAsync(request, cancellationToken).ConfigureAwait(false);
 
             var parsed = answer.Json(OtpiqJsonContext.Default.OtpiqAnswer);
 
@@ -120,7 +120,7 @@ namespace OtpTools.Engine.Providers.Otpiq
         {
             var id = InputRules.Required(messageId, "MessageId", "Validation.MessageIdRequired", Provider);
             InputRules.PlainText(id, "MessageId");
-            var answer = await GetAsync(TrackPath + Uri.EscapeDataString(id), cancellationToken).ConfigureAwait(false);
+            using var answer = await GetAsync(TrackPath + Uri.EscapeDataString(id), cancellationToken).ConfigureAwait(false);
             var track = answer.Json(OtpiqJsonContext.Default.OtpiqTrackAnswer);
             if (track?.Status == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
             return new OtpDeliveryReport
@@ -143,7 +143,7 @@ namespace OtpTools.Engine.Providers.Otpiq
 
         public async Task<OtpBalance> GetBalanceAsync(CancellationToken cancellationToken)
         {
-            var answer = await GetAsync(InfoPath, cancellationToken).ConfigureAwait(false);
+            using var answer = await GetAsync(InfoPath, cancellationToken).ConfigureAwait(false);
             var info = answer.Json(OtpiqJsonContext.Default.OtpiqInfoAnswer);
             if (info?.Credit == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
             return new OtpBalance
@@ -163,7 +163,7 @@ namespace OtpTools.Engine.Providers.Otpiq
                 : InputRules.OneOf(query.Status, OtpiqLimits.SenderStatuses, "Status", "Validation.InvalidStatus", Provider);
             return new OnePagePager<OtpSender>(async token =>
             {
-                var answer = await GetAsync(SenderIdsPath, token).ConfigureAwait(false);
+                using var answer = await GetAsync(SenderIdsPath, token).ConfigureAwait(false);
                 var listing = answer.Json(OtpiqJsonContext.Default.OtpiqSenderIdsAnswer);
                 if (listing?.Data == null) throw HttpCall.Unexpected(_connection.Provider.Name, answer);
                 return listing.Data
