@@ -3,7 +3,8 @@
     History to CSV in real pwsh: Get-OtpHistory | Export-Csv against Export-Csv over the same rows made in memory.
 .DESCRIPTION
     Both sides write the same rows with the same Export-Csv in the same process, so the difference is what streaming
-    the history costs on top of writing the file. Target: within 1.2 x. Writes bench/RESULTS-export.md.
+    the history costs on top of writing the file. Target: within 1.2 x. The benchmark program (bench/OtpTools.Bench)
+    runs this script and puts its row in bench/RESULTS.md; the last line of output is that row's figures.
 .EXAMPLE
     dotnet build OtpTools.sln -c Release; dotnet tool restore; dotnet pwsh -NoProfile -File bench/history-export.ps1 -Configuration Release
 #>
@@ -11,8 +12,7 @@
 param(
     [int] $Rows = 1000000,
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release',
-    [string] $ResultPath = (Join-Path $PSScriptRoot 'RESULTS-export.md')
+    [string] $Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -46,24 +46,10 @@ try {
 
     $same = (Get-Item (Join-Path $folder 'memory.csv')).Length -eq (Get-Item (Join-Path $folder 'stream.csv')).Length
     $ratio = [math]::Round($streamClock.Elapsed.TotalSeconds / $memoryClock.Elapsed.TotalSeconds, 3)
-    $lines = @(
-        '# History to CSV benchmark (real pwsh)'
-        ''
-        'Reproduce from the repository root:'
-        ''
-        '```sh'
-        'dotnet build OtpTools.sln -c Release && dotnet tool restore && dotnet pwsh -NoProfile -File bench/history-export.ps1 -Configuration Release'
-        '```'
-        ''
-        "- Date: $([datetime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC; $([Environment]::ProcessorCount) cores; PowerShell $($PSVersionTable.PSVersion)"
-        "- $count history rows from the loopback sandbox, one process, one run; the two files are the same size: $same."
-        ''
-        '| Rows | Get-OtpHistory | Export-Csv | Export-Csv of the same rows in memory | Ratio | Target |'
-        '|---|---|---|---|---|---|'
-        "| $count | streamed | $([math]::Round($streamClock.Elapsed.TotalSeconds, 2)) s | $([math]::Round($memoryClock.Elapsed.TotalSeconds, 2)) s | $ratio | <= 1.2 ($(if ($ratio -le 1.2) { 'met' } else { 'not met' })) |"
-    )
-    Set-Content -Path $ResultPath -Value $lines -Encoding utf8
-    $lines
+    "$count rows; Get-OtpHistory | Export-Csv $([math]::Round($streamClock.Elapsed.TotalSeconds, 2)) s; Export-Csv of the same rows in memory $([math]::Round($memoryClock.Elapsed.TotalSeconds, 2)) s; ratio $ratio (target <= 1.2); same file size: $same"
+    $version = $PSVersionTable.PSVersion
+    # String expansion formats numbers in the invariant culture.
+    "stream=$($streamClock.Elapsed.TotalSeconds) memory=$($memoryClock.Elapsed.TotalSeconds) sameSize=$([int]$same) pwshMajor=$($version.Major) pwshMinor=$($version.Minor) pwshPatch=$($version.Patch)"
 }
 finally {
     Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue

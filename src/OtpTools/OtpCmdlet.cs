@@ -21,6 +21,7 @@ namespace OtpTools
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<TraceLine> _traceLines = new ConcurrentQueue<TraceLine>();
+        private readonly ManualResetEventSlim _woken = new ManualResetEventSlim(false, spinCount: 0);
 
         protected CancellationToken Cancellation => _cancellation.Token;
 
@@ -60,13 +61,23 @@ namespace OtpTools
         /// </summary>
         protected void Wait(Task task, Action? tick = null)
         {
-            // A kernel wait, not Task.Wait: that spins first, and a spinning pipeline thread takes the core the
-            // engine's own threads (and, on a small machine, the provider's answer) are waiting for.
-            var done = ((IAsyncResult)task).AsyncWaitHandle;
-            while (!task.IsCompleted && !done.WaitOne(50))
+            // Not Task.Wait, which spins first: a spinning pipeline thread takes the core that the engine's threads
+            // (and, on a small machine, the provider's answer) are waiting for. One event that never spins, woken by
+            // the task's continuation; a wake left over from an earlier call only sends the loop round again.
+            if (!task.IsCompleted)
             {
-                FlushTrace();
-                tick?.Invoke();
+                task.ContinueWith((_, woken) => ((ManualResetEventSlim)woken!).Set(), _woken, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                while (!task.IsCompleted)
+                {
+                    if (_woken.Wait(50))
+                    {
+                        _woken.Reset();
+                        continue;
+                    }
+                    FlushTrace();
+                    tick?.Invoke();
+                }
             }
             FlushTrace();
         }

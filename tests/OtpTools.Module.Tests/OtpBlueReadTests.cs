@@ -116,19 +116,21 @@ namespace OtpTools.Module.Tests
         [Fact]
         public void A_read_ahead_that_fails_after_the_consumer_stopped_is_nobodys_error_but_a_failing_page_still_wanted_is()
         {
-            // Every third request fails (500, no retries): page 3 is read ahead while page 2 is written.
-            _m.Sandbox.Faults.Inject("otpblue", FaultKind.ServerError, everyNth: 3);
+            // Armed while page 1 is written (page 2 is asked for only after it): page 2's request passes, the next one
+            // (page 3, read ahead while page 2 is written) fails with a 500, and no retries are allowed.
+            const string Listing = "Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -MaxRetry 0 -ApiKey $key | " +
+                                   "ForEach-Object -Begin { $row = 0 } -Process { if ($row++ -eq 50) { $sandbox.Faults.Inject('otpblue', 'ServerError', 2, 1) }; $_ }";
+            var vars = Vars();
+            vars["sandbox"] = _m.Sandbox;
             try
             {
-                var stopped = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -MaxRetry 0 -ApiKey $key | Select-Object -First 103", Vars());
+                var stopped = _m.Run(Listing + " | Select-Object -First 103", vars);
                 Assert.Empty(stopped.Errors);
                 Assert.Null(stopped.Terminating);
                 Assert.Equal(103, stopped.Objects<OtpHistoryEntry>().Count());
 
-                _m.Sandbox.Faults.Inject("otpblue", FaultKind.ServerError, everyNth: 3);
                 var wanted = _m.Run("$rows = [System.Collections.Generic.List[object]]::new()\n" +
-                    "try { Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -MaxRetry 0 -ApiKey $key | ForEach-Object { $rows.Add($_) } }\n" +
-                    "catch { $_.FullyQualifiedErrorId }\n$rows.Count", Vars());
+                    "try { " + Listing + " | ForEach-Object { $rows.Add($_) } }\ncatch { $_.FullyQualifiedErrorId }\n$rows.Count", vars);
                 Assert.StartsWith("Http.ServerError,", (string)wanted.Output[0].BaseObject);
                 Assert.Equal(200, wanted.Output[1].BaseObject);
             }
