@@ -84,20 +84,30 @@ await using (var sandbox = await SandboxServer.StartAsync())
         var small = Scale(10_000);
         sandbox.OtpBlue.SeedHistory(total, new DateTime(2025, 1, 1), new DateTime(2025, 12, 31));
         var baseUri = sandbox.UriFor("otpblue");
-        var rawRun = Parse(Child("--history-raw", baseUri, total.ToString(CultureInfo.InvariantCulture)));
-        var psRun = Parse(Child("--history", baseUri, total.ToString(CultureInfo.InvariantCulture)));
+        // This machine is noisy: three pairs, raw and module alternating, and the pair with the median ratio is reported.
+        var pairs = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var raw = Parse(Child("--history-raw", baseUri, total.ToString(CultureInfo.InvariantCulture)));
+            var ours = Parse(Child("--history", baseUri, total.ToString(CultureInfo.InvariantCulture)));
+            return (Raw: raw, Ours: ours, Ratio: raw["seconds"] / ours["seconds"]);
+        }).OrderBy(p => p.Ratio).ToList();
+        var (rawRun, psRun, _) = pairs[1];
         var outNullRun = Parse(Child("--history-out-null", baseUri, total.ToString(CultureInfo.InvariantCulture)));
         var psSmall = Parse(Child("--history", baseUri, small.ToString(CultureInfo.InvariantCulture)));
+        var middle = Scale(100_000);
+        var psMiddle = Parse(Child("--history", baseUri, middle.ToString(CultureInfo.InvariantCulture)));
         var rawRate = total / rawRun["seconds"];
         var psRate = total / psRun["seconds"];
         var rateRatio = psRate / rawRate;
         results.Add(($"3a. {total:N0} history rows: Get-OtpHistory rows/s vs raw HttpClient + System.Text.Json paging loop, both dropping each row",
             $"{psRate:N0} rows/s", $"{rawRate:N0} rows/s", rateRatio, "≥ 0.8×", rateRatio >= 0.8,
             $"Get-OtpHistory > $null; piped to Out-Null instead, which PowerShell binds once per row: {total / outNullRun["seconds"]:N0} rows/s, " +
-            $"{total / outNullRun["seconds"] / rawRate:0.00}×; full collections in the 1M-row run: {psRun["gc2"]:0}"));
+            $"{total / outNullRun["seconds"] / rawRate:0.00}×; full collections in the 1M-row run: {psRun["gc2"]:0}; " +
+            $"ratios of the three pairs: {string.Join(", ", pairs.Select(p => p.Ratio.ToString("0.00", CultureInfo.InvariantCulture)))}"));
         var growthMb = (psRun["peakMB"] - psSmall["peakMB"]);
         results.Add(($"3b. Peak working set growth, Get-OtpHistory {small:N0} → {total:N0} rows (fresh processes)",
-            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", "", growthMb, "≤ 15 MB", growthMb <= 15, "ratio column is MB of growth"));
+            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", "", growthMb, "≤ 15 MB", growthMb <= 15,
+            $"ratio column is MB of growth; {middle:N0} rows: {psMiddle["peakMB"]:0} MB, so {psRun["peakMB"] - psMiddle["peakMB"]:0.0} MB from {middle:N0} to {total:N0}"));
     }
 }
 
@@ -121,14 +131,17 @@ await using (var sandbox = await SandboxServer.StartAsync())
 // 5. History into Export-Csv in the real pwsh the repository pins (bench/history-export.ps1 starts its own sandbox).
 {
     var rows = Scale(1_000_000);
-    var line = Run(root, "dotnet", "tool", "restore");
-    line = Run(root, "dotnet", "pwsh", "-NoProfile", "-File", Path.Combine(root, "bench", "history-export.ps1"),
-        "-Rows", rows.ToString(CultureInfo.InvariantCulture), "-Configuration", Configuration());
-    var export = Parse(line);
+    Run(root, "dotnet", "tool", "restore");
+    // Three runs in fresh pwsh processes; the one with the median ratio is reported, all three in the note.
+    var runs = Enumerable.Range(0, 3).Select(_ => Parse(Run(root, "dotnet", "pwsh", "-NoProfile", "-File",
+            Path.Combine(root, "bench", "history-export.ps1"), "-Rows", rows.ToString(CultureInfo.InvariantCulture), "-Configuration", Configuration())))
+        .OrderBy(r => r["stream"] / r["memory"]).ToList();
+    var export = runs[1];
     var ratio = export["stream"] / export["memory"];
     results.Add(($"5. {rows:N0} history rows in real pwsh: Get-OtpHistory | Export-Csv vs Export-Csv over the same rows made in memory",
         $"{export["stream"]:0.00} s", $"{export["memory"]:0.00} s", ratio, "≤ 1.2×", ratio <= 1.2,
-        $"PowerShell {export["pwshMajor"]}.{export["pwshMinor"]}.{export["pwshPatch"]}; the two files are the same size: {(export["sameSize"] == 1 ? "yes" : "NO")}"));
+        $"PowerShell {export["pwshMajor"]}.{export["pwshMinor"]}.{export["pwshPatch"]}; the two files are the same size: {(export["sameSize"] == 1 ? "yes" : "NO")}; " +
+        $"ratios of the three runs: {string.Join(", ", runs.Select(r => (r["stream"] / r["memory"]).ToString("0.00", CultureInfo.InvariantCulture)))}"));
 }
 
 WriteResults(root, results, quick);
@@ -310,7 +323,7 @@ static void WriteResults(string root, List<(string Name, string OtpTools, string
     md.AppendLine("| Benchmark | OtpTools | Baseline | Ratio | Target | Met |");
     md.AppendLine("|---|---|---|---|---|---|");
     foreach (var r in results)
-        md.AppendLine($"| {r.Name}{(r.Note.Length > 0 ? $" ({r.Note})" : "")} | {r.OtpTools} | {r.Baseline} | {r.Ratio:0.00} | {r.Target} | {(r.Met ? "yes" : "**no**")} |");
+        md.AppendLine($"| {Cell(r.Name)}{(r.Note.Length > 0 ? $" ({Cell(r.Note)})" : "")} | {r.OtpTools} | {r.Baseline} | {r.Ratio:0.00} | {r.Target} | {(r.Met ? "yes" : "**no**")} |");
     var missed = results.Where(r => !r.Met).ToList();
     if (missed.Count > 0)
     {
@@ -321,6 +334,9 @@ static void WriteResults(string root, List<(string Name, string OtpTools, string
     }
     File.WriteAllText(Path.Combine(root, "bench", "RESULTS.md"), md.ToString());
 }
+
+// A pipeline's "|" inside a table cell would end the cell.
+static string Cell(string text) => text.Replace("|", "\\|");
 
 static string WhatBounds(string benchmark) => benchmark switch
 {
@@ -335,14 +351,18 @@ static string WhatBounds(string benchmark) => benchmark switch
              "pool thread while this one is written (a page per WriteObject call), as the raw loop parses; per row the cmdlet " +
              "also builds a typed entry and hands it to the PowerShell pipeline. On two cores the in-process sandbox serving " +
              "the pages competes with both sides for the same CPU, so runs vary by ±0.1.",
-    "3b." => "At most two pages (per_page rows each) are held at a time; growth beyond that is the runtime's heap headroom.",
+    "3b." => "At most two pages (per_page rows each) are held at a time. The 10,000-row process allocates about 14 MB and never " +
+             "collects; a long listing fills the runtime's generation budgets first (rows alive at a collection, the page " +
+             "written and the page read ahead, are promoted and wait for the next older-generation collection), which is the " +
+             "growth to 100,000 rows; after that it is nearly flat (the note). Before this round the figure was lower only " +
+             "because a fresh page-sized array per answer forced a full collection every few pages, at a cost in CPU.",
     "5." => "Export-Csv over rows in memory has both cores to itself; streaming shares them with reading and parsing the next " +
             "pages (about 1.3 s of CPU per million rows in the module, by dotnet-trace) and with the sandbox serving them " +
             "(1.2 to 2 s of CPU per million rows, which a real provider spends on its own machine). On this 2-vCPU machine one " +
             "competing busy thread alone slows the in-memory Export-Csv from 3.49 s to 5.56 s (1.59×); with the sandbox " +
             "answering from a cache (0.33 s of its CPU) the ratio was 1.30 to 1.35×, the module's own reading and parsing. " +
             "Before this round it was 2.39×: every page was read only after the last was written, into a fresh page-sized " +
-            "array (garbage on the large-object heap: 124 full collections per million rows in benchmark 3, now 1).",
+            "array (garbage on the large-object heap: 124 full collections per million rows in benchmark 3, now none or one).",
     "4." => "Both imports go through a manifest. The difference is the format file (five views) and the module's assemblies; " +
             "the engine and its packages load only at the first call, not at import.",
     _ => "",
