@@ -212,23 +212,15 @@ static async Task RawSends(HttpClient http, SandboxServer sandbox, int n)
     }
 }
 
-static string Child(params string[] arguments)
-{
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-    start.ArgumentList.Add(typeof(SandboxServer).Assembly.Location.Replace("OtpTools.Sandbox.dll", "OtpTools.Bench.dll"));
-    foreach (var a in arguments) start.ArgumentList.Add(a);
-    using var process = Process.Start(start)!;
-    var output = process.StandardOutput.ReadToEnd();
-    var error = process.StandardError.ReadToEnd();
-    process.WaitForExit();
-    if (process.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', arguments)} failed: {error}");
-    return output.Trim().Split('\n').Last().Trim();
-}
+// This program in another mode, in a fresh process; its last line of output.
+static string Child(params string[] arguments) =>
+    Run(Environment.CurrentDirectory, "dotnet",
+        new[] { typeof(SandboxServer).Assembly.Location.Replace("OtpTools.Sandbox.dll", "OtpTools.Bench.dll") }.Concat(arguments).ToArray());
 
-// Runs a program from the repository root; its last line of output.
-static string Run(string root, string program, params string[] arguments)
+// Runs a program in a folder; its last line of output.
+static string Run(string folder, string program, params string[] arguments)
 {
-    var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+    var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
     foreach (var a in arguments) start.ArgumentList.Add(a);
     using var process = Process.Start(start)!;
     var error = process.StandardError.ReadToEndAsync();
