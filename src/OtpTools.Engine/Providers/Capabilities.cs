@@ -63,7 +63,8 @@ namespace OtpTools.Engine.Providers
     }
 
     /// <summary>
-    /// Streams a paged listing one page at a time, so a caller never holds more than one page.
+    /// Streams a paged listing one page at a time: a caller holds the page it is writing and, at most, the next one.
+    /// Calls are made one after another (the next once the last has finished), never two at once.
     /// </summary>
     public interface IOtpPager<T>
     {
