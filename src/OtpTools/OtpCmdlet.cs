@@ -323,7 +323,7 @@ namespace OtpTools
                     firstPage = false;
                     if (ahead) next = ReadPage(pager, readAhead.Token);
                     // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
-                    WriteObject(rows, true);
+                    WriteObject(Drain(rows), true);
                     if (last) break;
                     if (!ahead) next = ReadPage(pager, readAhead.Token);
                 }
@@ -335,6 +335,25 @@ namespace OtpTools
                 // A read-ahead that fails after the listing ended is nobody's error.
                 next.ContinueWith(abandoned => _ = abandoned.Exception, CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        /// <summary>
+        /// The rows of a page, each let go as the next is taken: rows already written are garbage at the next collection
+        /// rather than promoted with the rest of the page (how a long listing's memory stays flat).
+        /// </summary>
+        private static IEnumerable<T> Drain<T>(IReadOnlyList<T> rows) where T : class
+        {
+            if (!(rows is IList<T> held) || held.IsReadOnly)
+            {
+                foreach (var row in rows) yield return row;
+                yield break;
+            }
+            for (var i = 0; i < held.Count; i++)
+            {
+                var row = held[i];
+                held[i] = null!;
+                yield return row;
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
+using OtpTools.Engine.Http;
 
 namespace OtpTools.Engine.Providers.OtpBlue
 {
@@ -36,16 +37,17 @@ namespace OtpTools.Engine.Providers.OtpBlue
         [JsonPropertyName("per_page")] public int PerPage { get; set; }
     }
 
+    /// <summary>Region, sender, status and language take a few values over and over: read through RepeatedTextConverter.</summary>
     internal sealed class OtpBlueHistoryItem
     {
         [JsonPropertyName("id")] public string? Id { get; set; }
         [JsonPropertyName("create_date")] public System.DateTimeOffset CreateDate { get; set; }
-        [JsonPropertyName("region")] public string? Region { get; set; }
+        [JsonPropertyName("region"), JsonConverter(typeof(RepeatedTextConverter))] public string? Region { get; set; }
         [JsonPropertyName("contact")] public string? Contact { get; set; }
-        [JsonPropertyName("sender")] public string? Sender { get; set; }
-        [JsonPropertyName("status")] public string? Status { get; set; }
+        [JsonPropertyName("sender"), JsonConverter(typeof(RepeatedTextConverter))] public string? Sender { get; set; }
+        [JsonPropertyName("status"), JsonConverter(typeof(RepeatedTextConverter))] public string? Status { get; set; }
         [JsonPropertyName("text")] public string? Text { get; set; }
-        [JsonPropertyName("language")] public string? Language { get; set; }
+        [JsonPropertyName("language"), JsonConverter(typeof(RepeatedTextConverter))] public string? Language { get; set; }
         [JsonPropertyName("error_code")] public int? ErrorCode { get; set; }
     }
 
