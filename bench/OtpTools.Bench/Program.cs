@@ -350,12 +350,12 @@ static string WhatBounds(string benchmark) => benchmark switch
              "budget (about 20 MB here) and a few more threads and compiled methods. Before this round the figure was lower " +
              "only because a fresh page-sized array per answer forced a full collection every few pages, at a cost in CPU.",
     "5." => "Export-Csv over rows in memory has both cores to itself; streaming shares them with reading and parsing the next " +
-            "pages (about 1.3 s of CPU per million rows in the module, by dotnet-trace) and with the sandbox serving them " +
-            "(1.2 to 2 s of CPU per million rows, which a real provider spends on its own machine). On this 2-vCPU machine one " +
-            "competing busy thread alone slows the in-memory Export-Csv from 3.49 s to 5.56 s (1.59×); with the sandbox " +
-            "answering from a cache (0.33 s of its CPU) the ratio was 1.30 to 1.35×, the module's own reading and parsing. " +
-            "Before this round it was 2.39×: every page was read only after the last was written, into a fresh page-sized " +
-            "array (garbage on the large-object heap: 124 full collections per million rows in benchmark 3, now none or one).",
+            "pages (the module's whole cost for a million rows into > $null is 1.2 to 1.5 s of process CPU) and with the " +
+            "sandbox serving them (about 1.6 s of CPU per million rows, which a real provider spends on its own machine). On " +
+            "this 2-vCPU machine one competing busy thread alone slows the in-memory Export-Csv from 3.49 s to 5.56 s (1.59×), " +
+            "and the in-memory baseline itself ranges from 3.2 to 4.9 s between runs. Before this round the ratio was 2.39×: " +
+            "every page was read only after the last was written, into a fresh page-sized array (garbage on the large-object " +
+            "heap: 124 full collections per million rows in benchmark 3, now none or one).",
     "4." => "Both imports go through a manifest. The difference is the format file (five views) and the module's assemblies; " +
             "the engine and its packages load only at the first call, not at import.",
     _ => "",
