@@ -9,7 +9,7 @@ namespace OtpTools.Engine.Http
     /// read recently on this thread is handed out again instead of a new string per row. A million history rows then
     /// carry four strings fewer each, which is memory a long listing does not have to collect.
     /// </summary>
-    public sealed class RepeatedTextConverter : JsonConverter<string>
+    internal sealed class RepeatedTextConverter : JsonConverter<string>
     {
         private const int Slots = 16;
         /// <summary>Longer values are read as they are: the cache is for short, repeated words.</summary>
