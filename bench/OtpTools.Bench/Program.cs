@@ -311,7 +311,7 @@ static void WriteResults(string root, List<(string Name, string OtpTools, string
     md.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(quick ? " (quick run: sizes divided by 10)" : "")}");
     md.AppendLine($"- Machine: {Environment.ProcessorCount} cores{(cpu == null ? "" : $" ({cpu})")}, {long.Parse(memKb) / 1024 / 1024} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
     md.AppendLine($"- Runtime: {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, PowerShell engine {typeof(PowerShell).Assembly.GetName().Version}");
-    md.AppendLine("- Every figure is a ratio measured side by side in the same run against the in-process loopback sandbox.");
+    md.AppendLine("- Every figure is a ratio measured side by side in the same run against the loopback sandbox (in this process; benchmark 5, in real pwsh, starts its own).");
     md.AppendLine();
     md.AppendLine("| Benchmark | OtpTools | Baseline | Ratio | Target | Met |");
     md.AppendLine("|---|---|---|---|---|---|");
