@@ -71,7 +71,10 @@ namespace OtpTools.Engine.Providers
         /// <summary>The total the provider reports, once the first page has been read.</summary>
         long? Total { get; }
 
-        /// <summary>The next page's items, or null when the listing (or the requested window) is done.</summary>
+        /// <summary>
+        /// The next page's items, or null when the listing (or the requested window) is done. Each page is a list of its
+        /// own, handed over: the caller lets go of its rows (clears them) as it writes them.
+        /// </summary>
         Task<IReadOnlyList<T>?> NextPageAsync(CancellationToken cancellationToken);
     }
 
