@@ -114,6 +114,42 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Ctrl_C_stops_a_long_listing_at_once_and_nothing_goes_on_reading_in_the_background()
+        {
+            // Pages take 300 ms, then, a second in, a minute: Ctrl+C (Stop) lands while a page is being read or read
+            // ahead, and only a call that is really cancelled ends at once.
+            _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(300));
+            try
+            {
+                var before = _m.Sandbox.RequestCount("otpblue");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                TimeSpan stoppedAt = default;
+                var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -ApiKey $key", Vars(),
+                    whileRunning: ps =>
+                    {
+                        System.Threading.Thread.Sleep(1000);
+                        _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMinutes(1));
+                        System.Threading.Thread.Sleep(700);
+                        stoppedAt = clock.Elapsed;
+                        ps.Stop();
+                    });
+                var ended = clock.Elapsed - stoppedAt;
+                Assert.IsType<PipelineStoppedException>(run.Terminating);
+                Assert.True(ended < TimeSpan.FromSeconds(5), $"the listing took {ended} to stop");
+                var rows = run.Objects<OtpHistoryEntry>().Count();
+                Assert.InRange(rows, 100, 2500);
+                Assert.Equal(0, rows % 100);   // whole pages: a page is written or not
+                var requests = _m.Sandbox.RequestCount("otpblue") - before;
+                System.Threading.Thread.Sleep(800);
+                Assert.Equal(requests, _m.Sandbox.RequestCount("otpblue") - before);
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+        }
+
+        [Fact]
         public void A_read_ahead_that_fails_after_the_consumer_stopped_is_nobodys_error_but_a_failing_page_still_wanted_is()
         {
             // Armed while page 1 is written (page 2 is asked for only after it): page 2's request passes, the next one
