@@ -245,8 +245,11 @@ namespace OtpTools
         }
 
         /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>
-        protected T Call<T>(Func<CancellationToken, Task<T>> call) =>
-            Await(_connection!.Retry.ExecuteAsync(call, null, Cancellation));
+        protected T Call<T>(Func<CancellationToken, Task<T>> call) => Await(Start(call, Cancellation));
+
+        /// <summary>Starts an engine call with the connection's retries, without waiting for it.</summary>
+        private Task<T> Start<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+            _connection!.Retry.ExecuteAsync(call, null, cancellationToken);
 
         /// <summary>Turns -First/-Skip into the window a provider pages through.</summary>
         protected void ApplyPaging(PageWindow window)
@@ -359,11 +362,11 @@ namespace OtpTools
 
         /// <summary>One page with the connection's retries, its provider text made terminal-safe off the pipeline thread.</summary>
         private Task<IReadOnlyList<T>?> ReadPage<T>(IOtpPager<T> pager, CancellationToken cancellationToken) where T : class =>
-            _connection!.Retry.ExecuteAsync(async token =>
+            Start(async token =>
             {
                 var page = await pager.NextPageAsync(token).ConfigureAwait(false);
                 if (page != null) foreach (var row in page) TerminalText.Clean(row);
                 return page;
-            }, null, cancellationToken);
+            }, cancellationToken);
     }
 }
