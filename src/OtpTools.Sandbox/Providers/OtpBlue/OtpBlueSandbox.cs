@@ -286,7 +286,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             // Written straight to the answer: the sandbox stands in for a server on another machine, and on a small
             // test machine its own cost per row would otherwise be charged to the client being measured.
             var json = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
-            using (var writer = new Utf8JsonWriter(json))
+            using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { SkipValidation = true }))
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("count", count);
@@ -305,19 +305,30 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             return Results.Empty;
         }
 
+        // Names encoded once and the date formatted straight to UTF-8: a million-row listing costs the sandbox, which
+        // shares this machine's cores with the client being measured, as little as its bytes allow.
+        private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id"), CreateDateName = JsonEncodedText.Encode("create_date"),
+            RegionName = JsonEncodedText.Encode("region"), ContactName = JsonEncodedText.Encode("contact"),
+            SenderName = JsonEncodedText.Encode("sender"), StatusName = JsonEncodedText.Encode("status"),
+            TextName = JsonEncodedText.Encode("text"), LanguageName = JsonEncodedText.Encode("language"),
+            ErrorCodeName = JsonEncodedText.Encode("error_code");
+
         private static void WriteRow(Utf8JsonWriter writer, HistoryRow r)
         {
             writer.WriteStartObject();
-            writer.WriteString("id", r.Id);
-            writer.WriteString("create_date", r.CreateDate.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("region", r.Region);
-            writer.WriteString("contact", r.Contact);
-            writer.WriteString("sender", r.Sender);
-            writer.WriteString("status", r.Status);
-            writer.WriteString("text", r.Text);
-            writer.WriteString("language", r.Language);
-            if (r.ErrorCode is int code) writer.WriteNumber("error_code", code);
-            else writer.WriteNull("error_code");
+            writer.WriteString(IdName, r.Id);
+            Span<byte> date = stackalloc byte[20];
+            r.CreateDate.TryFormat(date, out var written, "s", CultureInfo.InvariantCulture);
+            date[written] = (byte)'Z';
+            writer.WriteString(CreateDateName, date.Slice(0, written + 1));
+            writer.WriteString(RegionName, r.Region);
+            writer.WriteString(ContactName, r.Contact);
+            writer.WriteString(SenderName, r.Sender);
+            writer.WriteString(StatusName, r.Status);
+            writer.WriteString(TextName, r.Text);
+            writer.WriteString(LanguageName, r.Language);
+            if (r.ErrorCode is int code) writer.WriteNumber(ErrorCodeName, code);
+            else writer.WriteNull(ErrorCodeName);
             writer.WriteEndObject();
         }
 
