@@ -33,23 +33,33 @@ try {
     $inMemory = [System.Collections.Generic.List[object]]::new($Rows)
     Get-OtpHistory @window -First $Rows | ForEach-Object { $inMemory.Add($_) }
     [GC]::Collect()
+    # CPU seconds this process and the sandbox spend in each arm: on a small machine they share the same cores.
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    function Get-CpuSeconds { $self.Refresh(); $sandbox.Process.Refresh(); $self.TotalProcessorTime.TotalSeconds; $sandbox.Process.TotalProcessorTime.TotalSeconds }
+    $before = Get-CpuSeconds
     $memoryClock = [Diagnostics.Stopwatch]::StartNew()
     $inMemory | Export-Csv (Join-Path $folder 'memory.csv') -NoTypeInformation
     $memoryClock.Stop()
+    $after = Get-CpuSeconds
+    $memoryCpu = $after[0] - $before[0]
     $count = $inMemory.Count
     $inMemory = $null
     [GC]::Collect()
 
+    $before = Get-CpuSeconds
     $streamClock = [Diagnostics.Stopwatch]::StartNew()
     Get-OtpHistory @window -First $Rows | Export-Csv (Join-Path $folder 'stream.csv') -NoTypeInformation
     $streamClock.Stop()
+    $after = Get-CpuSeconds
+    $streamCpu = $after[0] - $before[0]
+    $sandboxCpu = $after[1] - $before[1]
 
     $same = (Get-Item (Join-Path $folder 'memory.csv')).Length -eq (Get-Item (Join-Path $folder 'stream.csv')).Length
     $ratio = [math]::Round($streamClock.Elapsed.TotalSeconds / $memoryClock.Elapsed.TotalSeconds, 3)
     "$count rows; Get-OtpHistory | Export-Csv $([math]::Round($streamClock.Elapsed.TotalSeconds, 2)) s; Export-Csv of the same rows in memory $([math]::Round($memoryClock.Elapsed.TotalSeconds, 2)) s; ratio $ratio (target <= 1.2); same file size: $same"
     $version = $PSVersionTable.PSVersion
     # String expansion formats numbers in the invariant culture.
-    "stream=$($streamClock.Elapsed.TotalSeconds) memory=$($memoryClock.Elapsed.TotalSeconds) sameSize=$([int]$same) pwshMajor=$($version.Major) pwshMinor=$($version.Minor) pwshPatch=$($version.Patch)"
+    "stream=$($streamClock.Elapsed.TotalSeconds) memory=$($memoryClock.Elapsed.TotalSeconds) streamCpu=$streamCpu memoryCpu=$memoryCpu sandboxCpu=$sandboxCpu sameSize=$([int]$same) pwshMajor=$($version.Major) pwshMinor=$($version.Minor) pwshPatch=$($version.Patch)"
 }
 finally {
     Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
