@@ -42,6 +42,8 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
 
         private readonly object _gate = new object();
         private readonly List<HistoryRow> _sent = new List<HistoryRow>();
+        private readonly System.Collections.Concurrent.ConcurrentBag<System.Buffers.ArrayBufferWriter<byte>> _pageBuffers =
+            new System.Collections.Concurrent.ConcurrentBag<System.Buffers.ArrayBufferWriter<byte>>();
         private int _seeded;
         private DateTime _seedFrom, _seedTo;
 
@@ -285,23 +287,32 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             var start = (long)(page - 1) * perPage;
             // Written straight to the answer: the sandbox stands in for a server on another machine, and on a small
             // test machine its own cost per row would otherwise be charged to the client being measured.
-            var json = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
-            using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { SkipValidation = true }))
+            // Page buffers are reused: a fresh page-sized array per answer would be large-object garbage.
+            if (!_pageBuffers.TryTake(out var json)) json = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
+            try
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("count", count);
-                writer.WriteStartArray("items");
-                for (var i = start; i < Math.Min(count, start + perPage); i++)
-                    WriteRow(writer, i < seededCount ? SeededRow(seededFirst + i) : sent[(int)(i - seededCount)]);
-                writer.WriteEndArray();
-                writer.WriteNumber("num_pages", count == 0 ? 1 : (count + perPage - 1) / perPage);
-                writer.WriteNumber("page", page);
-                writer.WriteNumber("per_page", perPage);
-                writer.WriteEndObject();
+                using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { SkipValidation = true }))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("count", count);
+                    writer.WriteStartArray("items");
+                    for (var i = start; i < Math.Min(count, start + perPage); i++)
+                        WriteRow(writer, i < seededCount ? SeededRow(seededFirst + i) : sent[(int)(i - seededCount)]);
+                    writer.WriteEndArray();
+                    writer.WriteNumber("num_pages", count == 0 ? 1 : (count + perPage - 1) / perPage);
+                    writer.WriteNumber("page", page);
+                    writer.WriteNumber("per_page", perPage);
+                    writer.WriteEndObject();
+                }
+                context.Response.ContentType = "application/json; charset=utf-8";
+                context.Response.ContentLength = json.WrittenCount;
+                await context.Response.Body.WriteAsync(json.WrittenMemory);
             }
-            context.Response.ContentType = "application/json; charset=utf-8";
-            context.Response.ContentLength = json.WrittenCount;
-            await context.Response.Body.WriteAsync(json.WrittenMemory);
+            finally
+            {
+                json.ResetWrittenCount();
+                _pageBuffers.Add(json);
+            }
             return Results.Empty;
         }
 
