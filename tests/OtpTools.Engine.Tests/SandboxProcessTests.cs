@@ -68,7 +68,7 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
-        public void A_busy_port_is_one_clear_line_and_a_non_zero_exit_without_a_stack_trace()
+        public async Task A_busy_port_is_one_clear_line_and_a_non_zero_exit_without_a_stack_trace()
         {
             using var first = new SandboxProcess("--port", "0");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -82,8 +82,9 @@ namespace OtpTools.Engine.Tests
             Assert.Contains($"port {first.Uri.Port}", stderr);
             Assert.Contains("--port", stderr);
             Assert.DoesNotContain("\n", stderr);
-            Assert.DoesNotContain("Unhandled", stderr + stdout.Result);
-            Assert.DoesNotContain(" at ", stderr + stdout.Result);
+            var output = stderr + await stdout;
+            Assert.DoesNotContain("Unhandled", output);
+            Assert.DoesNotContain(" at ", output);
         }
 
         [Theory]

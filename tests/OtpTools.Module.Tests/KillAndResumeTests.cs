@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 using OtpTools.Sandbox;
 using Xunit;
 
@@ -37,7 +38,7 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
-        public void Ctrl_C_and_kill_9_mid_run_then_resume_send_every_row_once()
+        public async Task Ctrl_C_and_kill_9_mid_run_then_resume_send_every_row_once()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;   // POSIX signals and tmux
             var random = new Random();
@@ -82,7 +83,7 @@ namespace OtpTools.Module.Tests
                     var output = process.StandardOutput.ReadToEndAsync();
                     var errors = process.StandardError.ReadToEndAsync();
                     Assert.True(process.WaitForExit(180_000), "the last resume did not finish");
-                    Assert.True(process.ExitCode == 0, output.Result + errors.Result);
+                    Assert.True(process.ExitCode == 0, await output + await errors);
                 }
             }
             finally

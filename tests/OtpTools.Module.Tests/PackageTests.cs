@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Threading.Tasks;
 using System.Xml.Linq;
 using OtpTools.Sandbox;
 using Xunit;
@@ -143,7 +144,7 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
-        public void Packaged_module_imports_and_sends_in_a_fresh_process()
+        public async Task Packaged_module_imports_and_sends_in_a_fresh_process()
         {
             var probe = Path.Combine(Paths.RepoRoot, "tests", "OtpTools.IsolationProbe", "bin", Paths.Configuration, "net10.0", "OtpTools.IsolationProbe.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -151,7 +152,7 @@ namespace OtpTools.Module.Tests
                 start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd() + stderr.Result;
+            var output = process.StandardOutput.ReadToEnd() + await stderr;
             Assert.True(process.WaitForExit(120_000));
             Assert.Contains("result Success=True", output);
             Assert.DoesNotContain("error ", output);
