@@ -35,22 +35,22 @@ try {
     [GC]::Collect()
     # CPU seconds this process and the sandbox spend in each arm: on a small machine they share the same cores.
     $self = [Diagnostics.Process]::GetCurrentProcess()
-    function Get-CpuSeconds { $self.Refresh(); $sandbox.Process.Refresh(); $self.TotalProcessorTime.TotalSeconds; $sandbox.Process.TotalProcessorTime.TotalSeconds }
-    $before = Get-CpuSeconds
+    function Get-CpuTime { $self.Refresh(); $sandbox.Process.Refresh(); $self.TotalProcessorTime.TotalSeconds; $sandbox.Process.TotalProcessorTime.TotalSeconds }
+    $before = Get-CpuTime
     $memoryClock = [Diagnostics.Stopwatch]::StartNew()
     $inMemory | Export-Csv (Join-Path $folder 'memory.csv') -NoTypeInformation
     $memoryClock.Stop()
-    $after = Get-CpuSeconds
+    $after = Get-CpuTime
     $memoryCpu = $after[0] - $before[0]
     $count = $inMemory.Count
     $inMemory = $null
     [GC]::Collect()
 
-    $before = Get-CpuSeconds
+    $before = Get-CpuTime
     $streamClock = [Diagnostics.Stopwatch]::StartNew()
     Get-OtpHistory @window -First $Rows | Export-Csv (Join-Path $folder 'stream.csv') -NoTypeInformation
     $streamClock.Stop()
-    $after = Get-CpuSeconds
+    $after = Get-CpuTime
     $streamCpu = $after[0] - $before[0]
     $sandboxCpu = $after[1] - $before[1]
 

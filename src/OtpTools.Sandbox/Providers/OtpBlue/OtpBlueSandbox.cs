@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -42,8 +44,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
 
         private readonly object _gate = new object();
         private readonly List<HistoryRow> _sent = new List<HistoryRow>();
-        private readonly System.Collections.Concurrent.ConcurrentBag<System.Buffers.ArrayBufferWriter<byte>> _pageBuffers =
-            new System.Collections.Concurrent.ConcurrentBag<System.Buffers.ArrayBufferWriter<byte>>();
+        private readonly ConcurrentBag<ArrayBufferWriter<byte>> _pageBuffers = new ConcurrentBag<ArrayBufferWriter<byte>>();
         private int _seeded;
         private DateTime _seedFrom, _seedTo;
 
@@ -288,7 +289,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             // Written straight to the answer: the sandbox stands in for a server on another machine, and on a small
             // test machine its own cost per row would otherwise be charged to the client being measured.
             // Page buffers are reused: a fresh page-sized array per answer would be large-object garbage.
-            if (!_pageBuffers.TryTake(out var json)) json = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
+            if (!_pageBuffers.TryTake(out var json)) json = new ArrayBufferWriter<byte>(256 * 1024);
             try
             {
                 using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { SkipValidation = true }))
@@ -316,8 +317,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
             return Results.Empty;
         }
 
-        // Names encoded once and the date formatted straight to UTF-8: a million-row listing costs the sandbox, which
-        // shares this machine's cores with the client being measured, as little as its bytes allow.
+        // Names encoded once and the date formatted straight to UTF-8, for the same reason.
         private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id"), CreateDateName = JsonEncodedText.Encode("create_date"),
             RegionName = JsonEncodedText.Encode("region"), ContactName = JsonEncodedText.Encode("contact"),
             SenderName = JsonEncodedText.Encode("sender"), StatusName = JsonEncodedText.Encode("status"),
