@@ -101,8 +101,10 @@ await using (var sandbox = await SandboxServer.StartAsync())
         // The runtime sizes its first-generation budget from the CPU's cache; the same four runs with the budget fixed
         // show what is left when the machine's choice is taken out (both sides alike).
         var pinned = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" };
-        var pinnedPs = Parse(ChildWith(pinned, "--history", baseUri, Size(total)))["peakMB"] - Parse(ChildWith(pinned, "--history", baseUri, Size(small)))["peakMB"];
-        var pinnedRaw = Parse(ChildWith(pinned, "--history-raw", baseUri, Size(total)))["peakMB"] - Parse(ChildWith(pinned, "--history-raw", baseUri, Size(small)))["peakMB"];
+        double PinnedGrowth(string mode) =>
+            Parse(ChildWith(pinned, mode, baseUri, Size(total)))["peakMB"] - Parse(ChildWith(pinned, mode, baseUri, Size(small)))["peakMB"];
+        var pinnedPs = PinnedGrowth("--history");
+        var pinnedRaw = PinnedGrowth("--history-raw");
         var rawRate = total / rawRun["seconds"];
         var psRate = total / psRun["seconds"];
         var rateRatio = psRate / rawRate;
