@@ -48,8 +48,12 @@ namespace OtpTools.Engine
         public string? Provider { get; set; }
         public int? HttpStatus { get; set; }
         /// <summary>The provider's own error code, as text (codes are numbers for some providers, strings for others).</summary>
-        public string? ProviderCode { get; set; }
-        public string? ProviderMessage { get; set; }
+        public string? ProviderCode { get => _providerCode; set => _providerCode = Safe(value); }
+        /// <summary>What the provider said, made safe for a terminal as it is set: it is text from outside.</summary>
+        public string? ProviderMessage { get => _providerMessage; set => _providerMessage = Safe(value); }
+        private string? _providerCode;
+        private string? _providerMessage;
+        private static string? Safe(string? text) => text == null ? null : Http.TerminalText.Safe(text);
         /// <summary>The parameter whose value was rejected, for input errors.</summary>
         public string? ParameterName { get; set; }
         /// <summary>The offending value, for input errors.</summary>

@@ -37,6 +37,8 @@ namespace OtpTools.Sandbox
         EndlessBody,
         /// <summary>Processed, then a success whose text fields carry ESC/OSC sequences, BEL, NUL and bidi overrides.</summary>
         EscapeSequences,
+        /// <summary>Not processed: a 400 whose provider message and code carry ESC/OSC sequences, BEL, NUL and bidi overrides.</summary>
+        EscapeSequencesInError,
         /// <summary>Processed, then 200 with <c>{}</c>: no field the documents mark as returned on success.</summary>
         EmptySuccess,
     }
@@ -56,6 +58,9 @@ namespace OtpTools.Sandbox
     /// <summary>Fault injection, set per test: latency, and a fault on every Nth request of a prefix.</summary>
     public sealed class SandboxFaults
     {
+        /// <summary>What the escape-sequence faults put in provider text: retitle, clear screen, colour, NUL, bidi, zero-width.</summary>
+        public const string Hostile = "\u001b]0;owned\u0007\u001b[2J\u001b[31mRED\u0000\u202Edesrever\u200B";
+
         private sealed class Rule
         {
             public FaultKind Kind;
@@ -134,7 +139,9 @@ namespace OtpTools.Sandbox
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }).ConfigureAwait(false);
                     return;
                 case FaultKind.EchoCredential:
-                    var echoed = context.Request.Headers.Authorization.ToString() + context.Request.Headers["X-OTP-Key"].ToString();
+                case FaultKind.EscapeSequencesInError:
+                    var echoed = fault.Kind == FaultKind.EscapeSequencesInError ? Hostile
+                        : context.Request.Headers.Authorization.ToString() + context.Request.Headers["X-OTP-Key"].ToString();
                     response.StatusCode = 400;
                     response.ContentType = "application/json";
                     await response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new System.Collections.Generic.Dictionary<string, object>
@@ -170,7 +177,7 @@ namespace OtpTools.Sandbox
                     response.StatusCode = 200;
                     response.ContentType = "application/json";
                     response.ContentLength = null;
-                    const string hostile = "\u001b]0;owned\u0007\u001b[2J\u001b[31mRED\u0000\u202Edesrever\u200B";
+                    const string hostile = Hostile;
                     await response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new System.Collections.Generic.Dictionary<string, object>
                     {
                         ["message"] = "Accepted " + hostile,

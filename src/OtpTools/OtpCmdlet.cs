@@ -96,6 +96,9 @@ namespace OtpTools
         /// <summary>Writes an object made of provider text, with that text made safe for a terminal.</summary>
         protected void WriteProviderObject(object item) => WriteObject(TerminalText.Clean(item));
 
+        /// <summary>Writes a send receipt: provider text made safe, its Recipient kept as the caller typed it.</summary>
+        protected void WriteReceipt(OtpSendResult receipt) => WriteObject(TerminalText.Clean(receipt, recipientIsCallers: true));
+
         protected ErrorRecord ToErrorRecord(OtpException error, object? input) =>
             OtpErrors.ToRecord(error, input, Redact);
 

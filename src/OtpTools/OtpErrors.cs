@@ -11,7 +11,7 @@ namespace OtpTools
         {
             var category = Enum.TryParse<ErrorCategory>(error.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
             var message = OtpTools.Engine.Http.TerminalText.Safe(redact?.Invoke(error.Message) ?? error.Message);
-            var record = new ErrorRecord(new OtpToolsException(message, error), error.ErrorId, category, error.TargetValue ?? input)
+            var record = new ErrorRecord(new OtpToolsException(message, error, redact), error.ErrorId, category, error.TargetValue ?? input)
             {
                 ErrorDetails = new ErrorDetails(message),
             };

@@ -8,13 +8,14 @@ namespace OtpTools
     /// </summary>
     public sealed class OtpToolsException : Exception
     {
-        internal OtpToolsException(string message, Engine.OtpException error) : base(message)
+        internal OtpToolsException(string message, Engine.OtpException error, Func<string, string>? redact = null) : base(message)
         {
+            string? Outward(string? text) => text == null ? null : Engine.Http.TerminalText.Safe(redact?.Invoke(text) ?? text);
             ErrorId = error.ErrorId;
             Provider = error.Provider;
             HttpStatus = error.HttpStatus;
-            ProviderCode = error.ProviderCode;
-            ProviderMessage = error.ProviderMessage;
+            ProviderCode = Outward(error.ProviderCode);
+            ProviderMessage = Outward(error.ProviderMessage);
             ParameterName = error.ParameterName;
             RetryAfter = error.RetryAfter;
         }

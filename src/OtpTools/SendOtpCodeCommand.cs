@@ -373,7 +373,7 @@ namespace OtpTools
         /// </summary>
         private void Emit(IReadOnlyList<SendOutcome> outcomes)
         {
-            foreach (var outcome in outcomes) WriteProviderObject(outcome.Result);
+            foreach (var outcome in outcomes) WriteReceipt(outcome.Result);
             foreach (var outcome in outcomes)
             {
                 if (outcome.Error == null || outcome.Quiet) continue;
@@ -381,7 +381,7 @@ namespace OtpTools
                 {
                     WaitFor(_run!.WhenAllFinish());
                     FlushTrace();
-                    foreach (var other in _run.TakeFinished()) WriteProviderObject(other.Result);
+                    foreach (var other in _run.TakeFinished()) WriteReceipt(other.Result);
                 }
                 WriteOtpError(outcome.Error, outcome.Result.Recipient);
             }

@@ -41,6 +41,35 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
+        public void Fields_a_newer_version_wrote_survive_a_rewrite()
+        {
+            Directory.CreateDirectory(_folder);
+            File.WriteAllText(FilePath, "{\"version\":1,\"comment\":{\"by\":\"ops\"},\"providers\":[" +
+                "{\"name\":\"Prod\",\"type\":\"OtpBlue\",\"rateLimit\":50,\"tags\":[\"eu\",\"primary\"]}]}");
+            new RegistrationStore(FilePath).Update(all => { all.Add(Blue("Second")); return 0; });
+            var text = File.ReadAllText(FilePath);
+            Assert.Contains("\"comment\"", text);
+            Assert.Contains("\"ops\"", text);
+            Assert.Contains("\"rateLimit\": 50", text);
+            Assert.Contains("\"primary\"", text);
+            Assert.Equal(new[] { "Prod", "Second" }, new RegistrationStore(FilePath).Load().Select(r => r.Name));
+        }
+
+        [Fact]
+        public void A_file_of_a_newer_format_is_read_but_never_rewritten()
+        {
+            Directory.CreateDirectory(_folder);
+            var original = "{\"version\":2,\"providers\":[{\"name\":\"Prod\",\"type\":\"OtpBlue\"}],\"routes\":{}}";
+            File.WriteAllText(FilePath, original);
+            var store = new RegistrationStore(FilePath);
+            Assert.Equal("Prod", Assert.Single(store.Load()).Name);
+            var error = Assert.Throws<OtpException>(() => store.Update(all => { all.Add(Blue("Second")); return 0; }));
+            Assert.Equal("Registration.NewerFormat", error.ErrorId);
+            Assert.Contains("newer OtpTools", error.Message);
+            Assert.Equal(original, File.ReadAllText(FilePath));
+        }
+
+        [Fact]
         public void Parallel_updates_from_many_threads_lose_nothing()
         {
             var store = new RegistrationStore(FilePath);

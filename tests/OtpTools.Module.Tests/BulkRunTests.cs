@@ -85,6 +85,34 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Resume_with_a_journal_path_that_does_not_exist_is_an_error_before_anything_is_sent()
+        {
+            var before = _m.Sandbox.RequestCount("otpblue");
+            var error = _m.RunTerminating("$numbers | Send-OtpCode -Provider OtpBlue -Code 1 -ApiKey $key -JournalPath $journal -Resume",
+                Vars(Numbers(3), Journal("misspelt.jsonl")));
+            Assert.StartsWith("Journal.NotFound,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+            Assert.Contains("Drop -Resume", error.Exception.Message);
+            Assert.Equal(before, _m.Sandbox.RequestCount("otpblue"));
+            Assert.False(File.Exists(Journal("misspelt.jsonl")));
+        }
+
+        [Fact]
+        public void Import_OtpJournal_shows_a_recipient_read_from_the_file_terminal_safe()
+        {
+            File.WriteAllLines(Journal(), new[]
+            {
+                "{\"phase\":\"run\",\"format\":\"OtpTools.SendJournal/1\",\"provider\":\"OtpBlue\"}",
+                "{\"phase\":\"result\",\"position\":1,\"recipient\":\"+614\\u001b]0;owned\\u0007\\u001b[2J\",\"receipt\":{\"Position\":1," +
+                "\"Recipient\":\"+614\\u001b]0;owned\\u0007\\u001b[2J\",\"Success\":false,\"Status\":\"failed\"}}",
+            });
+            var row = Assert.Single(_m.Run("Import-OtpJournal $journal", Vars(new string[0], Journal())).Objects<OtpSendResult>());
+            Assert.DoesNotContain("\u001b", row.Recipient, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u0007", row.Recipient, StringComparison.Ordinal);
+            Assert.Equal("+614\\u001b]0;owned\\u0007\\u001b[2J", row.Recipient);
+        }
+
+        [Fact]
         public void Two_runs_cannot_write_one_journal_at_once()
         {
             File.WriteAllText(Journal(), "");

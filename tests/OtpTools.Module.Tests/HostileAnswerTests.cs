@@ -174,6 +174,19 @@ namespace OtpTools.Module.Tests
             Assert.Contains(run.Debug, d => d.Contains("\\u001b", StringComparison.Ordinal) || d.Contains("\\\\u001b", StringComparison.Ordinal) || d.Contains("\\u001B", StringComparison.Ordinal));
         }
 
+        [Theory]
+        [MemberData(nameof(Senders))]
+        public void Escape_sequences_in_a_provider_error_are_escaped_in_the_exception_properties_too(string prefix, string command)
+        {
+            _m.Sandbox.Faults.Inject(prefix, FaultKind.EscapeSequencesInError, times: 1);
+            var run = _m.Run(command + " -ErrorVariable failed -ErrorAction SilentlyContinue\n" +
+                             "$e = $failed[0].Exception; '{0}|{1}|{2}' -f $e.ProviderMessage, $e.ProviderCode, $e.Message", Keys());
+            var shown = Assert.Single(run.Output.Select(o => o.BaseObject).OfType<string>());
+            Assert.Contains("\\u001b", shown);
+            foreach (var raw in new[] { "\u001b", "\u0007", "\u0000", "\u202E", "\u200B" })
+                Assert.DoesNotContain(raw, shown, StringComparison.Ordinal);
+        }
+
         // ---- An empty success ----
 
         [Theory]

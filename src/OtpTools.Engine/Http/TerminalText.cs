@@ -15,6 +15,7 @@ namespace OtpTools.Engine.Http
     public static class TerminalText
     {
         private static readonly ConcurrentDictionary<Type, TextProperty[]> StringProperties = new ConcurrentDictionary<Type, TextProperty[]>();
+        private static readonly ConcurrentDictionary<Type, TextProperty[]> StringPropertiesButRecipient = new ConcurrentDictionary<Type, TextProperty[]>();
 
         /// <summary>A string property read and written through compiled delegates: a listing cleans every row.</summary>
         private sealed class TextProperty
@@ -72,15 +73,18 @@ namespace OtpTools.Engine.Http
         }
 
         /// <summary>
-        /// Makes every settable string property of an output object safe, in place; returns the object. A receipt's
-        /// Recipient is the caller's own input, kept exactly as given so the receipt joins back to its row.
+        /// Makes every settable string property of an output object safe, in place; returns the object. With
+        /// <paramref name="recipientIsCallers"/> (a send receipt), Recipient is the caller's own input, kept exactly as
+        /// given so the receipt joins back to its row; a Recipient from anywhere else (a provider, a webhook, a journal
+        /// file) is made safe like every other field.
         /// </summary>
-        public static T Clean<T>(T item) where T : class
+        public static T Clean<T>(T item, bool recipientIsCallers = false) where T : class
         {
-            foreach (var property in StringProperties.GetOrAdd(item.GetType(), type =>
+            var cache = recipientIsCallers ? StringPropertiesButRecipient : StringProperties;
+            foreach (var property in cache.GetOrAdd(item.GetType(), type =>
                          type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                              .Where(p => p.PropertyType == typeof(string) && p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0 &&
-                                         p.Name != nameof(OtpSendResult.Recipient))
+                                         !(recipientIsCallers && p.Name == nameof(OtpSendResult.Recipient)))
                              .Select(p => new TextProperty(p)).ToArray()))
             {
                 if (property.Get(item) is string text)

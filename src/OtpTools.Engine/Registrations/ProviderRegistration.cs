@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace OtpTools.Engine.Registrations
@@ -19,6 +20,8 @@ namespace OtpTools.Engine.Registrations
         /// <summary>A route's hops (provider types or registration names), in order; null for a single provider.</summary>
         [JsonPropertyName("route")] public List<string>? Route { get; set; }
         [JsonPropertyName("isDefault")] public bool IsDefault { get; set; }
+        /// <summary>Fields a newer OtpTools wrote that this version does not know: kept, and written back unchanged.</summary>
+        [JsonExtensionData] public Dictionary<string, JsonElement>? UnknownFields { get; set; }
 
         // Derived, so not written to providers.json (whose keys are all camelCase fields).
         [JsonIgnore] public bool HasVaultSecret => !string.IsNullOrEmpty(Vault) && !string.IsNullOrEmpty(SecretName);

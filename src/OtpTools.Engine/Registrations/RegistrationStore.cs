@@ -69,13 +69,13 @@ namespace OtpTools.Engine.Registrations
                 { ParameterName = "Name", TargetValue = name };
         }
 
-        public IReadOnlyList<ProviderRegistration> Load() => Read();
+        public IReadOnlyList<ProviderRegistration> Load() => Read().Providers!;
 
         public ProviderRegistration? Find(string? name) =>
             string.IsNullOrWhiteSpace(name) ? null
-                : Read().FirstOrDefault(r => string.Equals(r.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase));
+                : Load().FirstOrDefault(r => string.Equals(r.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase));
 
-        public ProviderRegistration? FindDefault() => Read().FirstOrDefault(r => r.IsDefault);
+        public ProviderRegistration? FindDefault() => Load().FirstOrDefault(r => r.IsDefault);
 
         /// <summary>Read-modify-write under the lock: the file is re-read inside it, changed, and replaced atomically.</summary>
         public T Update<T>(Func<List<ProviderRegistration>, T> change)
@@ -84,15 +84,22 @@ namespace OtpTools.Engine.Registrations
             {
                 using (AcquireFileLock())
                 {
-                    var registrations = Read();
-                    var result = change(registrations);
-                    Write(registrations);
+                    var file = Read();
+                    // Rewriting a newer format could drop what this version cannot see: refuse, and say why.
+                    if (file.Version > RegistrationFile.CurrentVersion)
+                        throw new OtpException("Registration.NewerFormat", OtpErrorCategory.InvalidOperation,
+                            $"The provider registrations file '{Path}' was written by a newer OtpTools (format {file.Version}; this version writes " +
+                            $"{RegistrationFile.CurrentVersion}). Nothing was changed: change registrations with that newer version, or update OtpTools.")
+                        { TargetValue = Path, RecommendedAction = "Update the OtpTools module (Update-Module OtpTools), then try again." };
+                    var result = change(file.Providers!);
+                    Write(file);
                     return result;
                 }
             }
         }
 
-        private List<ProviderRegistration> Read()
+        /// <summary>The file as read, its providers never null; fields this version does not know are kept for the rewrite.</summary>
+        private RegistrationFile Read()
         {
             string text;
             try
@@ -101,15 +108,15 @@ namespace OtpTools.Engine.Registrations
                 using var reader = new StreamReader(stream, Encoding.UTF8);
                 text = reader.ReadToEnd();
             }
-            catch (FileNotFoundException) { return new List<ProviderRegistration>(); }
-            catch (DirectoryNotFoundException) { return new List<ProviderRegistration>(); }
+            catch (FileNotFoundException) { return new RegistrationFile { Providers = new List<ProviderRegistration>() }; }
+            catch (DirectoryNotFoundException) { return new RegistrationFile { Providers = new List<ProviderRegistration>() }; }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new OtpException("Registration.FileUnreadable", OtpErrorCategory.ReadError,
                     $"The provider registrations file '{Path}' cannot be read: {e.Message}", e) { TargetValue = Path };
             }
 
-            if (string.IsNullOrWhiteSpace(text)) return new List<ProviderRegistration>();
+            if (string.IsNullOrWhiteSpace(text)) return new RegistrationFile { Providers = new List<ProviderRegistration>() };
             RegistrationFile? file;
             try
             {
@@ -119,10 +126,11 @@ namespace OtpTools.Engine.Registrations
             {
                 throw Damaged(e.LineNumber is long line ? $"invalid JSON at line {line + 1}" : "invalid JSON", e);
             }
-            var list = file?.Providers ?? new List<ProviderRegistration>();
-            if (list.Any(r => r == null || string.IsNullOrWhiteSpace(r.Name) || string.IsNullOrWhiteSpace(r.Type)))
+            file ??= new RegistrationFile();
+            file.Providers ??= new List<ProviderRegistration>();
+            if (file.Providers.Any(r => r == null || string.IsNullOrWhiteSpace(r.Name) || string.IsNullOrWhiteSpace(r.Type)))
                 throw Damaged("an entry has no name or type", null);
-            return list;
+            return file;
         }
 
         private OtpException Damaged(string what, Exception? inner) =>
@@ -134,14 +142,11 @@ namespace OtpTools.Engine.Registrations
                 RecommendedAction = $"Repair or delete '{Path}', then run Register-OtpProvider again.",
             };
 
-        private void Write(List<ProviderRegistration> registrations)
+        private void Write(RegistrationFile file)
         {
             var folder = System.IO.Path.GetDirectoryName(Path)!;
             Directory.CreateDirectory(folder);
-            var file = new RegistrationFile
-            {
-                Providers = registrations.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(),
-            };
+            file.Providers = file.Providers!.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
             var json = JsonSerializer.Serialize(file, RegistrationJsonContext.Default.RegistrationFile);
             // Written beside the target so the final rename stays on one volume and is atomic.
             var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(Path) + "." + Guid.NewGuid().ToString("N") + ".tmp");

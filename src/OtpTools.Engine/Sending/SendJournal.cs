@@ -29,7 +29,10 @@ namespace OtpTools.Engine.Sending
     {
     }
 
-    /// <summary>What a journal says about one row: its last state.</summary>
+    /// <summary>
+    /// What a journal says about one row: its last state, except that once any line records the row as possibly sent
+    /// (sent, delivered, unknown, or a request that left without an answer) that record stands, whatever follows.
+    /// </summary>
     public sealed class JournalRow
     {
         public JournalRow(int position, string? recipient, OtpSendResult? receipt)
@@ -90,6 +93,11 @@ namespace OtpTools.Engine.Sending
 
         private static SendJournal Open(string path, string provider, bool resume)
         {
+            if (resume && !File.Exists(path))
+                throw new OtpException("Journal.NotFound", OtpErrorCategory.ObjectNotFound,
+                    $"Nothing was sent: -Resume continues the run recorded in '{path}', and there is no such file. " +
+                    "Drop -Resume to start a new run with this journal, or give the path of the run to continue.")
+                { TargetValue = path, ParameterName = "JournalPath", RecommendedAction = "Check -JournalPath, or drop -Resume to start a new run." };
             FileStream stream, writerLock;
             try
             {
@@ -129,7 +137,7 @@ namespace OtpTools.Engine.Sending
                         throw new OtpException("Journal.AlreadyExists", OtpErrorCategory.ResourceExists,
                             $"The journal '{path}' already exists: nothing was sent. Add -Resume to continue that run (rows whose code may have been delivered are not sent again), or give a new -JournalPath.")
                         { TargetValue = path, ParameterName = "JournalPath" };
-                    earlier = ReadRows(new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true), path, _ => { });
+                    earlier = ReadRows(stream, path, _ => { });
                 }
                 stream.Seek(0, SeekOrigin.End);
                 var journal = new SendJournal(path, stream, writerLock, earlier);
@@ -179,13 +187,16 @@ namespace OtpTools.Engine.Sending
             }
         }
 
-        /// <summary>Reads a journal (also one still being written): the last state of each row, by position.</summary>
+        /// <summary>The longest line a journal may hold: a receipt is a few KiB; anything longer is not a journal.</summary>
+        public const int MaxLineBytes = 256 * 1024;
+
+        /// <summary>Reads a journal (also one still being written): each row's state, by position.</summary>
         public static IReadOnlyDictionary<int, JournalRow> Read(string path, Action<string> warn)
         {
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                return ReadRows(new StreamReader(stream, new UTF8Encoding(false)), path, warn);
+                return ReadRows(stream, path, warn);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -195,12 +206,17 @@ namespace OtpTools.Engine.Sending
             }
         }
 
-        private static IReadOnlyDictionary<int, JournalRow> ReadRows(TextReader reader, string path, Action<string> warn)
+        private static IReadOnlyDictionary<int, JournalRow> ReadRows(Stream stream, string path, Action<string> warn)
         {
             var rows = new SortedDictionary<int, JournalRow>();
-            var sawRun = false;
+            // Rows recorded as possibly sent: no later line (another run over the same list) can make them safe to send.
+            var settled = new HashSet<int>();
+            // Requests that left in the current run and have no answer yet; a new run line means they never got one.
+            var inFlight = new HashSet<int>();
             var number = 0;
-            for (string? line; (line = reader.ReadLine()) != null;)
+            var first = true;
+            var lines = new JournalLineReader(stream, MaxLineBytes);
+            for (byte[]? line; (line = lines.Next()) != null;)
             {
                 number++;
                 if (line.Length == 0) continue;
@@ -211,29 +227,95 @@ namespace OtpTools.Engine.Sending
                 }
                 catch (JsonException)
                 {
+                    entry = null;
+                }
+                // Checked from the first line: any other file is refused at once, not warned about line by line.
+                if (first && !(entry?.Phase == "run" && entry.Format == Format)) throw NotAJournal(path);
+                first = false;
+                if (entry == null)
+                {
                     // A line cut short by a crash or power cut: the entries before it still stand.
                     warn($"Line {number} of the journal '{path}' is not a complete entry and was skipped (a run that ended mid-write leaves one).");
                     continue;
                 }
-                if (entry == null) continue;
                 switch (entry.Phase)
                 {
                     case "run":
-                        sawRun = entry.Format == Format || sawRun;
+                        settled.UnionWith(inFlight);
+                        inFlight.Clear();
                         break;
-                    case "sending":
+                    case "sending" when !settled.Contains(entry.Position):
                         rows[entry.Position] = new JournalRow(entry.Position, entry.Recipient, null);
+                        inFlight.Add(entry.Position);
                         break;
-                    case "result" when entry.Receipt != null:
+                    case "result" when entry.Receipt != null && !settled.Contains(entry.Position):
                         entry.Receipt.Resumed = false;
-                        rows[entry.Position] = new JournalRow(entry.Position, entry.Recipient, entry.Receipt);
+                        var row = new JournalRow(entry.Position, entry.Recipient, entry.Receipt);
+                        rows[entry.Position] = row;
+                        inFlight.Remove(entry.Position);
+                        if (row.MayHaveLeft) settled.Add(entry.Position);
                         break;
                 }
             }
-            if (!sawRun && number > 0)
-                throw new OtpException("Journal.NotAJournal", OtpErrorCategory.InvalidData,
-                    $"'{path}' is not an OtpTools send journal (no '{Format}' line).") { TargetValue = path };
+            if (lines.TooLong)
+                throw new OtpException("Journal.LineTooLong", OtpErrorCategory.InvalidData,
+                    $"Line {number + 1} of '{path}' is longer than {MaxLineBytes / 1024} KiB: it is not an OtpTools send journal line, and reading stopped there. " +
+                    "Nothing was sent.")
+                { TargetValue = path, ParameterName = "Path" };
             return rows;
+        }
+
+        private static OtpException NotAJournal(string path) =>
+            new OtpException("Journal.NotAJournal", OtpErrorCategory.InvalidData,
+                $"'{path}' is not an OtpTools send journal: its first line is not a '{Format}' run line.") { TargetValue = path, ParameterName = "Path" };
+
+        /// <summary>Lines of UTF-8 bytes, none longer than a bound: an endless line (/dev/zero) stops the reading, not the memory.</summary>
+        private sealed class JournalLineReader
+        {
+            private readonly Stream _stream;
+            private readonly int _max;
+            private readonly byte[] _buffer = new byte[64 * 1024];
+            private readonly MemoryStream _line = new MemoryStream();
+            private int _start;
+            private int _end;
+
+            public JournalLineReader(Stream stream, int max)
+            {
+                _stream = stream;
+                _max = max;
+            }
+
+            public bool TooLong { get; private set; }
+
+            public byte[]? Next()
+            {
+                _line.SetLength(0);
+                while (true)
+                {
+                    if (_start == _end)
+                    {
+                        _start = 0;
+                        _end = _stream.Read(_buffer, 0, _buffer.Length);
+                        if (_end == 0) return _line.Length > 0 ? Take() : null;
+                    }
+                    var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                    var stop = newline < 0 ? _end : newline;
+                    if (_line.Length + (stop - _start) > _max)
+                    {
+                        TooLong = true;
+                        return null;
+                    }
+                    _line.Write(_buffer, _start, stop - _start);
+                    _start = newline < 0 ? _end : newline + 1;
+                    if (newline >= 0) return Take();
+                }
+            }
+
+            private byte[] Take()
+            {
+                var bytes = _line.ToArray();
+                return bytes.Length > 0 && bytes[bytes.Length - 1] == (byte)'\r' ? bytes.AsSpan(0, bytes.Length - 1).ToArray() : bytes;
+            }
         }
 
         public void Dispose()
