@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using OtpTools.Engine;
@@ -67,7 +68,10 @@ namespace OtpTools
                         $"'{provider.Name}' is {provider.Type.Name}, which sends no delivery webhooks.")
                     { ParameterName = "Provider", TargetValue = Provider };
                 secret = ResolveSecret(provider, hook);
-                _listener = new DeliveryReportListener(Prefix, provider, hook, secret, NewTrace());
+                // Nonces of signed callbacks outlive this listener, so a replay after a restart is refused too.
+                var replays = new ReplayGuard(System.IO.Path.Combine(ReplayGuard.StateFolder(Environment.GetEnvironmentVariable),
+                    $"webhook-nonces-{provider.Type.Name.ToLowerInvariant()}.txt"));
+                _listener = new DeliveryReportListener(Prefix, provider, hook, secret, NewTrace(), replays);
                 _listener.Start();
             }
             catch (OtpException e)
@@ -84,22 +88,33 @@ namespace OtpTools
                 var wait = deadline == null ? TimeSpan.FromSeconds(1) : Min(deadline.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1));
                 if (wait <= TimeSpan.Zero) break;
                 var pending = Await(_listener.NextAsync(wait, Cancellation));
-                if (pending == null) continue;
-                try
-                {
-                    foreach (var report in pending.Reports) WriteProviderObject(report);
-                }
-                catch
-                {
-                    // Stopped mid-way (Ctrl+C): the provider hears 503 and sends the whole request again.
-                    pending.Acknowledge(false);
-                    throw;
-                }
-                pending.Acknowledge(true);
-                written += pending.Reports.Count;
+                if (pending != null) written += Write(pending);
             }
-            WriteVerbose($"Stopped listening on {Prefix}: {written} report(s) written.");
+            // -Count or -Timeout: the port closes first; what was already read and authenticated is written (and then
+            // answered 200), everything else is answered 503 so the provider sends it again.
+            foreach (var pending in _listener.StopAccepting()) written += Write(pending);
+            _listener.Dispose();
+            FlushTrace();
+            WriteVerbose($"Stopped listening on {Prefix}: {written} report(s) written; answered " +
+                         string.Join(", ", _listener.Answered.OrderBy(a => a.Key).Select(a => $"{a.Key} x{a.Value}")) + ".");
             base.EndProcessing();
+        }
+
+        /// <summary>Writes one request's reports, then lets its sender hear 200; a stop mid-way answers 503 instead.</summary>
+        private int Write(PendingReports pending)
+        {
+            try
+            {
+                foreach (var report in pending.Reports) WriteProviderObject(report);
+            }
+            catch
+            {
+                // Stopped mid-way (Ctrl+C): the provider hears 503 and sends the whole request again.
+                pending.Acknowledge(false);
+                throw;
+            }
+            pending.Acknowledge(true);
+            return pending.Reports.Count;
         }
 
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -149,7 +164,7 @@ namespace OtpTools
                 ? new WebhookSecret(secret, user) : null;
         }
 
-        /// <summary>However the pipeline ends, the port is released and unwritten reports are answered 503.</summary>
+        /// <summary>However the pipeline ends (Ctrl+C included), the port is released and unwritten reports are answered 503.</summary>
         public void Dispose() => _listener?.Dispose();
     }
 }

@@ -73,14 +73,16 @@ namespace OtpTools.Module.Tests
         }
 
         /// <summary>Runs the listener while <paramref name="post"/> talks to it; returns the run and what post returned.</summary>
-        private (ScriptRun Run, T Posted) Listen<T>(string arguments, Func<string, T> post)
+        private (ScriptRun Run, T Posted) Listen<T>(string arguments, Func<string, T> post, string host = "127.0.0.1")
         {
-            var prefix = $"http://127.0.0.1:{FreePort()}/hooks/";
+            var port = FreePort();
+            var prefix = $"http://{host}:{port}/hooks/";
+            var local = $"http://127.0.0.1:{port}/hooks/";
             T posted = default!;
             var run = _m.Run($"Receive-OtpDeliveryReport -Prefix $prefix {arguments}", Vars(prefix), whileRunning: _ =>
             {
-                WaitUntilListening(prefix);
-                posted = post(prefix);
+                WaitUntilListening(local);
+                posted = post(local);
             });
             return (run, posted);
         }
@@ -278,6 +280,115 @@ Receive-OtpDeliveryReport -Provider OtpBlue -Prefix $prefix -WebhookSecret $secr
             Assert.Equal("sms-first", Assert.Single(run.Objects<OtpDeliveryReport>()).MessageId);
         }
 
+        /// <summary>
+        /// 16 senders post distinct reports until the listener stops answering them, logging each 200; <paramref name="stop"/>
+        /// may stop the run itself (Ctrl+C) once it sees enough acknowledged.
+        /// </summary>
+        private (ScriptRun Run, List<string> Acknowledged) UnderLoad(string arguments, Action<PowerShell, Func<int>>? stop = null)
+        {
+            var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var prefix = $"http://127.0.0.1:{FreePort()}/hooks/";
+            var run = _m.Run($"Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix -WebhookSecret $secret {arguments} | ForEach-Object {{ $_ }}",
+                Vars(prefix), whileRunning: ps =>
+                {
+                    WaitUntilListening(prefix);
+                    var senders = Enumerable.Range(0, 16).Select(sender => Task.Run(async () =>
+                    {
+                        for (var i = 0; ; i++)
+                        {
+                            var id = $"s{sender:D2}-{i:D5}";
+                            int status;
+                            try
+                            {
+                                status = await PostAsync(prefix, OtpiqReport(id), ("X-OTPIQ-Webhook-Secret", Token));
+                            }
+                            catch (HttpRequestException)
+                            {
+                                return;   // the port is closed: the provider sends again later
+                            }
+                            if (status == 200) acknowledged.Add(id);
+                            else if (status == 503) return;
+                            else throw new InvalidOperationException($"answered {status}");
+                        }
+                    })).ToArray();
+                    stop?.Invoke(ps, () => acknowledged.Count);
+                    Task.WaitAll(senders);
+                });
+            return (run, acknowledged.ToList());
+        }
+
+        private static void AssertEveryAcknowledgedReportWrittenOnce(ScriptRun run, List<string> acknowledged)
+        {
+            var written = run.Objects<OtpDeliveryReport>().Select(r => r.MessageId!).ToList();
+            Assert.True(acknowledged.Count > 0);
+            Assert.Equal(written.Count, written.Distinct().Count());
+            var lost = acknowledged.Except(written).ToList();
+            Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} reports answered 200 are not in the output: {string.Join(", ", lost.Take(5))}");
+        }
+
+        [Fact]
+        public void Stopping_at_Count_loses_no_acknowledged_report_and_writes_none_twice()
+        {
+            var (run, acknowledged) = UnderLoad("-Count 300 -Timeout 00:02:00");
+            Assert.Null(run.Terminating);
+            Assert.True(run.Objects<OtpDeliveryReport>().Count() >= 300);
+            AssertEveryAcknowledgedReportWrittenOnce(run, acknowledged);
+        }
+
+        [Fact]
+        public void Stopping_at_Timeout_loses_no_acknowledged_report_and_writes_none_twice()
+        {
+            var (run, acknowledged) = UnderLoad("-Timeout 00:00:03");
+            Assert.Null(run.Terminating);
+            AssertEveryAcknowledgedReportWrittenOnce(run, acknowledged);
+        }
+
+        [Fact]
+        public void Ctrl_C_loses_no_acknowledged_report_and_writes_none_twice()
+        {
+            var (run, acknowledged) = UnderLoad("-Timeout 00:02:00", (ps, count) =>
+            {
+                SpinWait.SpinUntil(() => count() >= 200, TimeSpan.FromSeconds(60));
+                ps.Stop();
+            });
+            Assert.IsAssignableFrom<PipelineStoppedException>(run.Terminating);
+            AssertEveryAcknowledgedReportWrittenOnce(run, acknowledged);
+        }
+
+        [Fact]
+        public void Recipients_from_a_webhook_body_are_shown_terminal_safe()
+        {
+            const string hostile = "+61412\\u001b]0;owned\\u0007\\u001b[2J";
+            var blue = "{\"message_id\":\"m-esc\",\"contact\":\"" + hostile + "\",\"status\":\"delivered\"}";
+            var (run, statuses) = Listen("-Provider OtpBlue -WebhookSecret $secret -Count 1 -Timeout 00:00:30", prefix => new[]
+            {
+                Post(prefix, blue, ("Authorization", Token)),
+            });
+            Assert.Equal(new[] { 200 }, statuses);
+            var report = Assert.Single(run.Objects<OtpDeliveryReport>());
+            Assert.DoesNotContain("\u001b", report.Recipient, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u0007", report.Recipient, StringComparison.Ordinal);
+            Assert.Equal("+61412\\u001b]0;owned\\u0007\\u001b[2J", report.Recipient);
+
+            var now = DateTimeOffset.UtcNow;
+            var lab = EngageLabBody("m-esc").Replace("+8613800138000", hostile);
+            var (labRun, labStatuses) = Listen("-Provider EngageLab -Credential $pair -Count 1 -Timeout 00:00:30", prefix => new[]
+            {
+                Post(prefix, lab, Signed(now.ToUnixTimeSeconds(), "esc-" + Guid.NewGuid().ToString("N"))),
+            });
+            Assert.Equal(new[] { 200 }, labStatuses);
+            Assert.DoesNotContain("\u001b", Assert.Single(labRun.Objects<OtpDeliveryReport>()).Recipient, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Listening_on_every_interface_warns_once()
+        {
+            var (run, _) = Listen("-Provider Otpiq -WebhookSecret $secret -Count 1 -Timeout 00:00:30",
+                prefix => Post(prefix, OtpiqReport("sms-any"), ("X-OTPIQ-Webhook-Secret", Token)), host: "+");
+            Assert.Single(run.Warnings, w => w.Contains("every network interface"));
+            Assert.Equal("sms-any", Assert.Single(run.Objects<OtpDeliveryReport>()).MessageId);
+        }
+
         [Fact]
         public void A_registration_keeps_the_webhook_secret_in_its_vault_and_the_listener_reads_it_from_there()
         {
@@ -315,6 +426,9 @@ Receive-OtpDeliveryReport -Provider IqHooks -Prefix $prefix -Count 1 -Timeout 00
         [InlineData("-Provider GetOtp -Prefix http://127.0.0.1:1/x/ -WebhookSecret $secret", "Provider.NotSupportedByCmdlet", "OtpBlue, Otpiq, EngageLab")]
         [InlineData("-Provider Otpiq -Prefix http://127.0.0.1:1/x -WebhookSecret $secret", "Webhook.InvalidPrefix", "ending in '/'")]
         [InlineData("-Provider Otpiq -Prefix http://127.0.0.1:1/x/ -WebhookSecret $secret -Timeout 0", "Validation.TimeoutNotPositive", "longer than zero")]
+        [InlineData("-Provider Otpiq -Prefix https://+:8443/x/ -WebhookSecret $secret", "Webhook.HttpsNotServed", "reverse proxy or tunnel")]
+        [InlineData("-Provider Otpiq -Prefix http://0.0.0.0:8080/x/ -WebhookSecret $secret", "Webhook.InvalidPrefix", "http://+:8080/x/")]
+        [InlineData("-Provider Otpiq -Prefix http://127.0.0.1:1/x/ -WebhookSecret (New-Object System.Security.SecureString)", "Webhook.SecretEmpty", "empty")]
         public void Listening_without_what_it_needs_is_a_clear_error_before_any_port_is_opened(string arguments, string errorId, string text)
         {
             var error = _m.RunTerminating("Receive-OtpDeliveryReport " + arguments, Vars("unused"));

@@ -14,10 +14,17 @@ namespace OtpTools.Engine.Webhooks
         WebhookSecretKind SecretKind { get; }
 
         /// <summary>
-        /// Decides what to do with a request before its body is read as reports: a URL check, an authentic request,
-        /// or a refusal (with a reason that holds no secret).
+        /// Decides from the headers alone, before a byte of the body is read, whether a request is authentic, or
+        /// refuses it (with a reason that holds no secret). A signed request names its nonce as the verdict's
+        /// <see cref="WebhookVerdict.ReplayKey"/>; the listener keeps it once the request is answered 200.
         /// </summary>
         WebhookVerdict Check(WebhookRequest request, WebhookSecret secret, ReplayGuard replays);
+
+        /// <summary>The largest body that may be an unsigned check that the URL answers (read without authentication); 0 for none.</summary>
+        int UrlCheckMaxBytes { get; }
+
+        /// <summary>Whether a body is the provider's check that the URL answers: answered 200, nothing written.</summary>
+        bool IsUrlCheck(string body);
 
         /// <summary>The reports an authentic body holds; throws <see cref="FormatException"/> when it is not the documented shape.</summary>
         IReadOnlyList<OtpDeliveryReport> Read(string body);
@@ -34,42 +41,41 @@ namespace OtpTools.Engine.Webhooks
     public enum WebhookOutcome
     {
         Authentic,
-        /// <summary>A provider's check that the URL answers (EngageLab's empty object): 200, nothing written.</summary>
-        UrlCheck,
         Refused,
     }
 
     public readonly struct WebhookVerdict
     {
-        private WebhookVerdict(WebhookOutcome outcome, string? reason)
+        private WebhookVerdict(WebhookOutcome outcome, string? reason, string? replayKey)
         {
             Outcome = outcome;
             Reason = reason;
+            ReplayKey = replayKey;
         }
 
         public WebhookOutcome Outcome { get; }
         /// <summary>Why a request was refused, for a verbose line; never holds a secret.</summary>
         public string? Reason { get; }
+        /// <summary>The nonce of a signed request: accepted once, refused as a replay after that.</summary>
+        public string? ReplayKey { get; }
 
-        public static WebhookVerdict Authentic { get; } = new WebhookVerdict(WebhookOutcome.Authentic, null);
-        public static WebhookVerdict UrlCheck { get; } = new WebhookVerdict(WebhookOutcome.UrlCheck, null);
-        public static WebhookVerdict Refused(string reason) => new WebhookVerdict(WebhookOutcome.Refused, reason);
+        public static WebhookVerdict Authentic { get; } = new WebhookVerdict(WebhookOutcome.Authentic, null, null);
+        public static WebhookVerdict AuthenticOnce(string nonce) => new WebhookVerdict(WebhookOutcome.Authentic, null, nonce);
+        public static WebhookVerdict Refused(string reason) => new WebhookVerdict(WebhookOutcome.Refused, reason, null);
     }
 
-    /// <summary>One request as received: its headers and its (size-capped) body.</summary>
+    /// <summary>One request as received, before its body is read: its headers (UTF-8, control characters refused) and when it came.</summary>
     public sealed class WebhookRequest
     {
         private readonly Func<string, string?> _header;
 
-        public WebhookRequest(Func<string, string?> header, string body, DateTimeOffset receivedAt)
+        public WebhookRequest(Func<string, string?> header, DateTimeOffset receivedAt)
         {
             _header = header;
-            Body = body;
             ReceivedAt = receivedAt;
         }
 
         public string? Header(string name) => _header(name);
-        public string Body { get; }
         public DateTimeOffset ReceivedAt { get; }
     }
 
@@ -80,6 +86,20 @@ namespace OtpTools.Engine.Webhooks
         {
             Secret = Encoding.UTF8.GetBytes(Credentials.OtpCredential.Reveal(secret));
             UserName = userName;
+            // A listener that can never accept a report would look like one that received none.
+            if (Secret.Length == 0)
+                throw new OtpException("Webhook.SecretEmpty", OtpErrorCategory.InvalidArgument,
+                    "The webhook secret is empty: no provider request could ever match it. Give the value your sends use.")
+                { ParameterName = userName == null ? "WebhookSecret" : "Credential" };
+            if (userName != null && userName.Length == 0)
+                throw new OtpException("Webhook.SecretEmpty", OtpErrorCategory.InvalidArgument,
+                    "The callback user name is empty: give the user name set in the provider's console as -Credential's user name.")
+                { ParameterName = "Credential" };
+            foreach (var c in Credentials.OtpCredential.Reveal(secret))
+                if (char.IsControl(c))
+                    throw new OtpException("Webhook.SecretInvalid", OtpErrorCategory.InvalidArgument,
+                        "The webhook secret holds a control character, which no HTTP header can carry.")
+                    { ParameterName = userName == null ? "WebhookSecret" : "Credential" };
         }
 
         internal byte[] Secret { get; }
@@ -106,23 +126,6 @@ namespace OtpTools.Engine.Webhooks
             for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
                 difference |= (i < a.Length ? a[i] : 0) ^ (i < b.Length ? b[i] : 0);
             return difference == 0;
-        }
-    }
-
-    /// <summary>Nonces this listener has accepted, so a signed request cannot be played again.</summary>
-    public sealed class ReplayGuard
-    {
-        /// <summary>How old a signature may be (either way, for clock skew).</summary>
-        public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-        private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-
-        /// <summary>True the first time a nonce is offered; false for a replay. Old nonces are forgotten once outside the window.</summary>
-        public bool FirstUse(string nonce, DateTimeOffset now)
-        {
-            if (_seen.Count > 10_000)
-                foreach (var old in _seen)
-                    if (now - old.Value > Window + Window) _seen.TryRemove(old.Key, out _);
-            return _seen.TryAdd(nonce, now);
         }
     }
 

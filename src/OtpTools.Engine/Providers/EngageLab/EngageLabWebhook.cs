@@ -28,7 +28,6 @@ namespace OtpTools.Engine.Providers.EngageLab
 
         public WebhookVerdict Check(WebhookRequest request, WebhookSecret secret, ReplayGuard replays)
         {
-            if (IsUrlCheck(request.Body)) return WebhookVerdict.UrlCheck;
             var header = request.Header(SignatureHeader);
             if (string.IsNullOrEmpty(header)) return WebhookVerdict.Refused($"no {SignatureHeader} header");
             var parts = header!.Split(';')
@@ -53,9 +52,9 @@ namespace OtpTools.Engine.Providers.EngageLab
                 if (!FixedTime.AreEqual(Encoding.ASCII.GetBytes(signature.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected)))
                     return WebhookVerdict.Refused("the signature does not match the callback secret");
             }
-            if (!replays.FirstUse(nonce, request.ReceivedAt))
+            if (replays.Seen(nonce))
                 return WebhookVerdict.Refused("this nonce was already used (a replay)");
-            return WebhookVerdict.Authentic;
+            return WebhookVerdict.AuthenticOnce(nonce);
         }
 
         /// <summary>Lower-case hex, as EngageLab writes the signature.</summary>
@@ -66,7 +65,10 @@ namespace OtpTools.Engine.Providers.EngageLab
             return text.ToString();
         }
 
-        private static bool IsUrlCheck(string body)
+        /// <summary>EngageLab checks a callback URL with an empty object, before any signature is set up.</summary>
+        public int UrlCheckMaxBytes => 16;
+
+        public bool IsUrlCheck(string body)
         {
             try
             {

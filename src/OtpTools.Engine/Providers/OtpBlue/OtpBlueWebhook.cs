@@ -13,6 +13,11 @@ namespace OtpTools.Engine.Providers.OtpBlue
     {
         public WebhookSecretKind SecretKind => WebhookSecretKind.Token;
 
+        /// <summary>No URL check is documented: every request must carry the secret.</summary>
+        public int UrlCheckMaxBytes => 0;
+
+        public bool IsUrlCheck(string body) => false;
+
         public WebhookVerdict Check(WebhookRequest request, WebhookSecret secret, ReplayGuard replays) =>
             secret.CheckHeader(request, "Authorization");
 
