@@ -26,7 +26,7 @@ namespace OtpTools
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
         public string? Provider { get; set; }
 
-        /// <summary>The HTTP prefix to listen on, e.g. http://+:8080/otpiq/ (ends with '/').</summary>
+        /// <summary>The local http prefix to listen on, e.g. http://localhost:8080/otpiq/ behind an https proxy (ends with /).</summary>
         [Parameter(Mandatory = true, Position = 1)]
         public string Prefix { get; set; } = "";
 
