@@ -23,6 +23,14 @@ namespace OtpTools.Engine
             Retry = new RetryPolicy(this);
         }
 
+        /// <summary>A connection over the module's one HttpClient factory (the cmdlets never build clients themselves).</summary>
+        public static OtpConnection Open(ResolvedProvider provider, OtpCredential credential, IOtpTrace trace, OtpCallOptions options) =>
+            new OtpConnection(provider, credential, OtpHttpClients.For(provider), trace, options);
+
+        /// <summary>One call with this connection's retries.</summary>
+        public System.Threading.Tasks.Task<T> CallAsync<T>(Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call,
+            System.Threading.CancellationToken cancellationToken) => Retry.ExecuteAsync(call, null, cancellationToken);
+
         public OtpCallOptions Options { get; }
         /// <summary>Runs a call with the retries this connection's options allow.</summary>
         public RetryPolicy Retry { get; }

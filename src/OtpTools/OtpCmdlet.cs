@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using OtpTools.Engine;
 using OtpTools.Engine.Credentials;
 using OtpTools.Engine.Http;
+using OtpTools.Engine.Listing;
 using OtpTools.Engine.Providers;
 
 namespace OtpTools
@@ -206,7 +207,7 @@ namespace OtpTools
                 _credentials.Add(credential);
                 WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
                 var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var connection = new OtpConnection(provider, credential, OtpHttpClients.For(provider), NewTrace(), options);
+                var connection = OtpConnection.Open(provider, credential, NewTrace(), options);
                 client = (TCapability)provider.Type.CreateClient(connection);
                 _connection = connection;
                 return connection;
@@ -248,100 +249,45 @@ namespace OtpTools
         }
 
         /// <summary>Runs an engine call with the connection's retries, waiting on the pipeline thread.</summary>
-        protected T Call<T>(Func<CancellationToken, Task<T>> call) => Await(Start(call, Cancellation));
+        protected T Call<T>(Func<CancellationToken, Task<T>> call) => Await(_connection!.CallAsync(call, Cancellation));
 
-        /// <summary>Starts an engine call with the connection's retries, without waiting for it.</summary>
-        private Task<T> Start<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-            _connection!.Retry.ExecuteAsync(call, null, cancellationToken);
-
-        /// <summary>Turns -First/-Skip into the window a provider pages through.</summary>
-        protected void ApplyPaging(PageWindow window)
+        /// <summary>-Skip, -First and -IncludeTotalCount as the engine's listing window.</summary>
+        private ListingWindow Window => new ListingWindow
         {
-            window.Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue);
-            if (PagingParameters.First != ulong.MaxValue) window.Limit = (long)Math.Min(PagingParameters.First, long.MaxValue);
-            // Ask for no more rows than -First wants.
-            if (window.Limit is long limit && limit > 0 && limit < window.PageSize) window.PageSize = (int)limit;
-            // -First 0 -IncludeTotalCount: the total is on the first page; ask for the smallest one.
-            if (window.Limit == 0 && PagingParameters.IncludeTotalCount)
-            {
-                window.CountOnly = true;
-                window.PageSize = 1;
-            }
-        }
+            Skip = PagingParameters.Skip,
+            First = PagingParameters.First,
+            IncludeTotalCount = PagingParameters.IncludeTotalCount,
+        };
+
+        /// <summary>Lets a provider's pager apply -Skip/-First itself (when no rows are filtered out here).</summary>
+        protected void ApplyPaging(PageWindow window) => Window.ApplyTo(window);
 
         /// <summary>
-        /// Writes a listing page by page; -IncludeTotalCount from the first page. From the second page on, the next page
-        /// is asked for (and its text made terminal-safe) while this one goes down the pipeline, so at most two pages are
-        /// held at a time and the provider's answer overlaps the writing. With <paramref name="keep"/>, rows are filtered here, and
-        /// -Skip/-First count the kept rows (the total, at the end, too).
+        /// Writes a listing page by page (the engine's listing session reads, retries and reads ahead);
+        /// -IncludeTotalCount from the first page, or with <paramref name="keep"/> from the rows it kept.
         /// </summary>
         protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null) where T : class
         {
-            var toSkip = keep == null ? 0 : PagingParameters.Skip;
-            var wanted = keep == null ? ulong.MaxValue : PagingParameters.First;
-            ulong keptCount = 0;
-            var totalPending = PagingParameters.IncludeTotalCount && keep == null;
-            // Cancelled when the listing ends early (a downstream Select-Object -First, Ctrl+C, an error): the page
-            // being read ahead is then not wanted.
-            using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-            var next = ReadPage(pager, readAhead.Token);
-            var firstPage = true;
-            try
+            using var listing = new ListingSession<T>(pager, _connection!, Window, keep, Cancellation);
+            while (true)
             {
-                while (true)
+                IReadOnlyList<T>? rows;
+                try
                 {
-                    IReadOnlyList<T>? page;
-                    try
-                    {
-                        page = Await(next);
-                    }
-                    catch (OtpException error)
-                    {
-                        ThrowOtpError(error, null);
-                        return;
-                    }
-                    if (totalPending)
-                    {
-                        WriteObject(PagingParameters.NewTotalCount((ulong)(pager.Total ?? 0), pager.Total == null ? 0.0 : 1.0));
-                        totalPending = false;
-                    }
-                    if (page == null) break;
-                    var rows = page;
-                    if (keep != null)
-                    {
-                        var kept = new List<T>();
-                        foreach (var row in page)
-                        {
-                            if (!keep(row)) continue;
-                            keptCount++;
-                            if (toSkip > 0) { toSkip--; continue; }
-                            if (wanted == 0) continue;   // counted for the total, not written
-                            wanted--;
-                            kept.Add(row);
-                        }
-                        rows = kept;
-                    }
-                    // Without a total to count, a filtered listing stops once -First rows are out.
-                    var last = keep != null && wanted == 0 && !PagingParameters.IncludeTotalCount;
-                    // Reading ahead starts with the second page: a consumer that wants a few rows (Select-Object
-                    // -First 5) has them from the first, and costs one request, as it would without reading ahead.
-                    var ahead = !firstPage && !last;
-                    firstPage = false;
-                    if (ahead) next = ReadPage(pager, readAhead.Token);
-                    // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
-                    WriteObject(Drain(rows), true);
-                    if (last) break;
-                    if (!ahead) next = ReadPage(pager, readAhead.Token);
+                    rows = Await(listing.NextAsync());
                 }
-                if (keep != null && PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(keptCount, 1.0));
+                catch (OtpException error)
+                {
+                    ThrowOtpError(error, null);
+                    return;
+                }
+                if (listing.TakeProviderTotal(out var total))
+                    WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total == null ? 0.0 : 1.0));
+                if (rows == null) break;
+                // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
+                WriteObject(Drain(rows), true);
             }
-            finally
-            {
-                readAhead.Cancel();
-                // A read-ahead that fails after the listing ended is nobody's error.
-                next.ContinueWith(abandoned => _ = abandoned.Exception, CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+            if (listing.CountsKeptRows) WriteObject(PagingParameters.NewTotalCount(listing.KeptCount, 1.0));
         }
 
         /// <summary>
@@ -362,14 +308,5 @@ namespace OtpTools
                 yield return row;
             }
         }
-
-        /// <summary>One page with the connection's retries, its provider text made terminal-safe off the pipeline thread.</summary>
-        private Task<IReadOnlyList<T>?> ReadPage<T>(IOtpPager<T> pager, CancellationToken cancellationToken) where T : class =>
-            Start(async token =>
-            {
-                var page = await pager.NextPageAsync(token).ConfigureAwait(false);
-                if (page != null) foreach (var row in page) TerminalText.Clean(row);
-                return page;
-            }, cancellationToken);
     }
 }
