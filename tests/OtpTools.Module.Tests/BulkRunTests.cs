@@ -132,7 +132,12 @@ namespace OtpTools.Module.Tests
             var since = _m.Sandbox.OtpBlue.Deliveries.Count;
             _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(150));
             var first = _m.Run("$numbers | Send-OtpCode -Provider OtpBlue -Code 1 -ApiKey $key -JournalPath $journal -ThrottleLimit 8",
-                Vars(numbers, Journal()), whileRunning: ps => { Thread.Sleep(600); ps.Stop(); });
+                Vars(numbers, Journal()), whileRunning: ps =>
+                {
+                    // Stopped mid-run, once codes are being delivered (however long start-up takes), not after a fixed time.
+                    SpinWait.SpinUntil(() => DeliveredTo(since).Count >= 8, TimeSpan.FromSeconds(90));
+                    ps.Stop();
+                });
             Assert.IsType<PipelineStoppedException>(first.Terminating);
             _m.Sandbox.Faults.Clear();
             var afterStop = DeliveredTo(since);

@@ -266,7 +266,21 @@ Receive-OtpDeliveryReport -Provider OtpBlue -Prefix $prefix -WebhookSecret $secr
             var (run, late) = Listen("-Provider Otpiq -WebhookSecret $secret -Count 1 -Timeout 00:00:30", prefix =>
             {
                 Assert.Equal(200, Post(prefix, OtpiqReport("sms-first"), ("X-OTPIQ-Webhook-Secret", Token)));
-                Thread.Sleep(500);
+                // Once the port is closed (an event, not a time), a webhook is refused, never answered 200.
+                var port = new Uri(prefix).Port;
+                SpinWait.SpinUntil(() =>
+                {
+                    try
+                    {
+                        using var probe = new TcpClient();
+                        probe.Connect(IPAddress.Loopback, port);
+                        return false;
+                    }
+                    catch (SocketException)
+                    {
+                        return true;
+                    }
+                }, TimeSpan.FromSeconds(30));
                 try
                 {
                     return Post(prefix, OtpiqReport("sms-late"), ("X-OTPIQ-Webhook-Secret", Token));

@@ -127,15 +127,19 @@ namespace OtpTools.Module.Tests
                 var run = _m.Run("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -PageSize 100 -ApiKey $key", Vars(),
                     whileRunning: ps =>
                     {
-                        System.Threading.Thread.Sleep(1000);
+                        // Events, not times: page 1 is written once page 2 is asked for; then every answer takes a minute,
+                        // and Stop lands once such a request is on its way.
+                        System.Threading.SpinWait.SpinUntil(() => _m.Sandbox.RequestCount("otpblue") - before >= 2, TimeSpan.FromSeconds(90));
                         _m.Sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMinutes(1));
-                        System.Threading.Thread.Sleep(700);
+                        var slowFrom = _m.Sandbox.RequestCount("otpblue");
+                        System.Threading.SpinWait.SpinUntil(() => _m.Sandbox.RequestCount("otpblue") > slowFrom, TimeSpan.FromSeconds(90));
                         stoppedAt = clock.Elapsed;
                         ps.Stop();
                     });
                 var ended = clock.Elapsed - stoppedAt;
                 Assert.IsType<PipelineStoppedException>(run.Terminating);
-                Assert.True(ended < TimeSpan.FromSeconds(5), $"the listing took {ended} to stop");
+                // Far below the minute a request now takes: the call in flight was cancelled, not waited for.
+                Assert.True(ended < TimeSpan.FromSeconds(30), $"the listing took {ended} to stop");
                 var rows = run.Objects<OtpHistoryEntry>().Count();
                 Assert.InRange(rows, 100, 2500);
                 Assert.Equal(0, rows % 100);   // whole pages: a page is written or not
