@@ -1,22 +1,24 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using OtpTools.Sandbox;
-using OtpTools.Sandbox.Providers.OtpBlue;
 
-// `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250 --latency 300]`: serves the four provider
-// APIs on loopback until Ctrl+C, SIGTERM, or (with --until-stdin-closes, for scripts) until standard input closes.
-const string Usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] [--no-imessage-prefix <+digits>] [--otpiq-credit <IQD>] [--engagelab-callback <url> [--engagelab-callback-user <name> --engagelab-callback-secret <secret>]] [--until-stdin-closes]";
+// `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250 --latency 300]`: serves every provider API of
+// the sandbox on loopback until Ctrl+C, SIGTERM, or (with --until-stdin-closes, for scripts) until standard input closes.
+// Each provider's own options (--no-imessage-prefix, --otpiq-credit, --engagelab-callback...) come from its folder.
 var port = 5080;
 var seed = 250;
 var latency = 0;
 var untilStdinCloses = false;
-string? noIMessagePrefix = null;
-string? callbackUrl = null, callbackUser = null, callbackSecret = null;
-var otpiqCredit = OtpTools.Sandbox.Providers.Otpiq.OtpiqSandbox.DefaultCredit;
+var providerOptions = new List<(string Option, string Value)>();
+var declared = SandboxServer.DeclaredOptions();
+var usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] " +
+            string.Concat(declared.Select(o => $"[{o.Option} {o.Argument}] ")) + "[--until-stdin-closes]";
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -24,14 +26,10 @@ for (var i = 0; i < args.Length; i++)
         case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535: i++; break;
         case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed): i++; break;
         case "--latency" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out latency): i++; break;
-        case "--no-imessage-prefix" when i + 1 < args.Length && args[i + 1].StartsWith("+", StringComparison.Ordinal): noIMessagePrefix = args[++i]; break;
-        case "--otpiq-credit" when i + 1 < args.Length && decimal.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out otpiqCredit): i++; break;
-        case "--engagelab-callback" when i + 1 < args.Length && Uri.TryCreate(args[i + 1], UriKind.Absolute, out _): callbackUrl = args[++i]; break;
-        case "--engagelab-callback-user" when i + 1 < args.Length: callbackUser = args[++i]; break;
-        case "--engagelab-callback-secret" when i + 1 < args.Length: callbackSecret = args[++i]; break;
         case "--until-stdin-closes": untilStdinCloses = true; break;
+        case var option when i + 1 < args.Length && declared.Any(o => o.Option == option): providerOptions.Add((option, args[++i])); break;
         default:
-            Console.Error.WriteLine($"OtpTools sandbox: '{args[i]}' is not understood here. {Usage}");
+            Console.Error.WriteLine($"OtpTools sandbox: '{args[i]}' is not understood here. {usage}");
             return 2;
     }
 }
@@ -49,29 +47,27 @@ catch (IOException e) when (e.Message.Contains("address already in use", StringC
 
 await using (server)
 {
-    server.OtpBlue.SeedHistory(seed, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
-    server.GetOtp.SeedSenders(seed);
-    foreach (var prefix in server.Prefixes) server.Faults.SetLatency(prefix, TimeSpan.FromMilliseconds(latency));
-    server.OtpBlue.NoIMessagePrefix = noIMessagePrefix;
-    server.Otpiq.Credit = otpiqCredit;
-    // EngageLab's callback is set in its console, not per send: here, on the command line.
-    server.EngageLab.CallbackUrl = callbackUrl;
-    server.EngageLab.CallbackUserName = callbackUser;
-    server.EngageLab.CallbackSecret = callbackSecret;
+    foreach (var (option, value) in providerOptions)
+    {
+        if (server.Providers.Any(p => p.Options.Any(o => o.Option == option) && p.TrySetOption(option, value))) continue;
+        Console.Error.WriteLine($"OtpTools sandbox: '{option} {value}' is not understood here. {usage}");
+        return 2;
+    }
+    foreach (var provider in server.Providers)
+    {
+        provider.Seed(seed);
+        server.Faults.SetLatency(provider.Prefix, TimeSpan.FromMilliseconds(latency));
+    }
 
     Console.WriteLine($"OtpTools sandbox listening on {server.BaseUri} (process {Environment.ProcessId}{(latency > 0 ? $", {latency} ms latency" : "")})");
-    Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_BASEURI = '{server.UriFor("otpblue")}'");
-    Console.WriteLine($"  $env:OTPTOOLS_OTPBLUE_APIKEY  = '{SandboxKeys.OtpBlue}'");
-    Console.WriteLine($"  $env:OTPTOOLS_GETOTP_BASEURI  = '{server.UriFor("getotp")}'");
-    Console.WriteLine($"  $env:OTPTOOLS_GETOTP_APIKEY   = '{SandboxKeys.GetOtp}'");
-    Console.WriteLine($"  OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}");
-    Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_BASEURI = '{server.UriFor("otpiq")}'");
-    Console.WriteLine($"  $env:OTPTOOLS_OTPIQ_APIKEY  = '{SandboxKeys.Otpiq}'");
-    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_BASEURI   = '{server.UriFor("engagelab")}'");
-    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVKEY    = '{SandboxKeys.EngageLabDevKey}'");
-    Console.WriteLine($"  $env:OTPTOOLS_ENGAGELAB_DEVSECRET = '{SandboxKeys.EngageLabDevSecret}'");
-    Console.WriteLine("  Delivery webhooks go to the send's callback URL (OTP Blue -StatusCallback, OTPIQ -WebhookUrl) when it is on this machine" +
-                      (callbackUrl != null ? $"; EngageLab's to {callbackUrl}" : "") + ".");
+    var width = server.ClientVariables.Max(v => v.Name.Length);
+    foreach (var provider in server.Providers)
+    {
+        foreach (var (name, value) in server.ClientVariables.Where(v => v.Name.StartsWith($"OTPTOOLS_{provider.TypeName.ToUpperInvariant()}_", StringComparison.Ordinal)))
+            Console.WriteLine($"  $env:{name.PadRight(width)} = '{value}'");
+        foreach (var note in provider.Notes) Console.WriteLine("  " + note);
+    }
+    Console.WriteLine("  Delivery webhooks go to the send's callback URL (OTP Blue -StatusCallback, OTPIQ -WebhookUrl) when it is on this machine.");
     Console.WriteLine("Press Ctrl+C to stop.");
     Console.Out.Flush();
 

@@ -19,11 +19,37 @@ using OtpTools.Sandbox.Providers.Otpiq;
 
 namespace OtpTools.Sandbox
 {
-    /// <summary>One provider API served under its own path prefix.</summary>
+    /// <summary>
+    /// One provider API served under its own path prefix. A provider of the sandbox is its folder: the server finds
+    /// every implementation in this assembly (or is handed one, for a provider defined outside it), and the program,
+    /// the tests and the demo read its prefix, test keys, options and notes from here.
+    /// </summary>
     public interface ISandboxProvider
     {
         /// <summary>Path prefix without slashes, e.g. "otpblue".</summary>
         string Prefix { get; }
+
+        /// <summary>The provider type as the module names it (OtpBlue): its variables are OTPTOOLS_&lt;TYPE&gt;_*.</summary>
+        string TypeName { get; }
+
+        /// <summary>What a client sets besides the base URI, as (name after OTPTOOLS_&lt;TYPE&gt;_, test value): its keys.</summary>
+        IReadOnlyList<(string Name, string Value)> Variables { get; }
+
+        /// <summary>What a person trying the sandbox should know (scenario numbers, generated codes), a line each.</summary>
+        IEnumerable<string> Notes => Array.Empty<string>();
+
+        /// <summary>Its own command-line options, as (option, what it takes), e.g. ("--otpiq-credit", "&lt;IQD&gt;").</summary>
+        IReadOnlyList<(string Option, string Argument)> Options => Array.Empty<(string, string)>();
+
+        /// <summary>Takes one of its own options; false when the value is not one it accepts.</summary>
+        bool TrySetOption(string option, string value) => false;
+
+        /// <summary>Gives its listings (history, senders) this many rows, where it has any.</summary>
+        void Seed(int rows) { }
+
+        /// <summary>Joins the server: its delivery webhooks go out through the server's poster.</summary>
+        void Attach(SandboxServer server) { }
+
         void Map(IEndpointRouteBuilder routes);
     }
 
@@ -38,26 +64,44 @@ namespace OtpTools.Sandbox
         private int _inFlight;
         private int _peakInFlight;
 
-        private SandboxServer(WebApplication app)
+        private SandboxServer(WebApplication app, IEnumerable<ISandboxProvider> plugged)
         {
             _app = app;
-            OtpBlue.Webhooks = Otpiq.Webhooks = EngageLab.Webhooks = Webhooks;
+            Providers = Discover().Concat(plugged).ToList();
+            foreach (var provider in Providers) provider.Attach(this);
             Configure();
         }
 
+        /// <summary>Every provider in this assembly: a class with a public parameterless constructor.</summary>
+        private static IEnumerable<ISandboxProvider> Discover() =>
+            typeof(SandboxServer).Assembly.GetTypes()
+                .Where(t => t.IsClass && !t.IsAbstract && typeof(ISandboxProvider).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) != null)
+                .OrderBy(t => t.Name, StringComparer.Ordinal)
+                .Select(t => (ISandboxProvider)Activator.CreateInstance(t)!);
+
+        /// <summary>The command-line options the discovered providers declare (for the program's usage line).</summary>
+        public static IReadOnlyList<(string Option, string Argument)> DeclaredOptions() => Discover().SelectMany(p => p.Options).ToList();
+
         public Uri BaseUri { get; private set; } = null!;
-        public OtpBlueSandbox OtpBlue { get; } = new OtpBlueSandbox();
-        public GetOtpSandbox GetOtp { get; } = new GetOtpSandbox();
-        public OtpiqSandbox Otpiq { get; } = new OtpiqSandbox();
-        public EngageLabSandbox EngageLab { get; } = new EngageLabSandbox();
+        /// <summary>The providers served, each under its prefix.</summary>
+        public IReadOnlyList<ISandboxProvider> Providers { get; }
+        public T Provider<T>() where T : ISandboxProvider => Providers.OfType<T>().Single();
+        // Shortcuts for the tests of these four; a new provider needs none (Provider<T>() finds it).
+        public OtpBlueSandbox OtpBlue => Provider<OtpBlueSandbox>();
+        public GetOtpSandbox GetOtp => Provider<GetOtpSandbox>();
+        public OtpiqSandbox Otpiq => Provider<OtpiqSandbox>();
+        public EngageLabSandbox EngageLab => Provider<EngageLabSandbox>();
         public SandboxFaults Faults { get; } = new SandboxFaults();
         /// <summary>The delivery webhooks the providers post after a send.</summary>
         public SandboxWebhooks Webhooks { get; } = new SandboxWebhooks();
 
-        private IEnumerable<ISandboxProvider> Providers => new ISandboxProvider[] { OtpBlue, GetOtp, Otpiq, EngageLab };
-
-        /// <summary>The path prefixes of the four provider APIs.</summary>
+        /// <summary>The path prefixes of the provider APIs.</summary>
         public IEnumerable<string> Prefixes => Providers.Select(p => p.Prefix);
+
+        /// <summary>The environment a client sets to use the sandbox, as (variable, value): base URIs and test keys.</summary>
+        public IEnumerable<(string Name, string Value)> ClientVariables =>
+            Providers.SelectMany(p => new[] { ($"OTPTOOLS_{p.TypeName.ToUpperInvariant()}_BASEURI", UriFor(p.Prefix)) }
+                .Concat(p.Variables.Select(v => ($"OTPTOOLS_{p.TypeName.ToUpperInvariant()}_{v.Name}", v.Value))));
 
         /// <summary>Answers the sandbox process's id, so a script can tell its own sandbox from a stale one on the port.</summary>
         public const string IdentityPath = "/_sandbox/pid";
@@ -85,12 +129,13 @@ namespace OtpTools.Sandbox
             Interlocked.Exchange(ref _peakInFlight, 0);
         }
 
-        public static async Task<SandboxServer> StartAsync(int port = 0, string host = "127.0.0.1")
+        /// <param name="plugged">Providers defined outside this assembly (a test provider), served beside the discovered ones.</param>
+        public static async Task<SandboxServer> StartAsync(int port = 0, string host = "127.0.0.1", IEnumerable<ISandboxProvider>? plugged = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls($"http://{host}:{port}");
-            var server = new SandboxServer(builder.Build());
+            var server = new SandboxServer(builder.Build(), plugged ?? Array.Empty<ISandboxProvider>());
             await server._app.StartAsync().ConfigureAwait(false);
             var address = server._app.Services.GetRequiredService<IServer>().Features
                 .Get<IServerAddressesFeature>()!.Addresses.First();

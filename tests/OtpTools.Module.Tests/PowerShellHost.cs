@@ -72,8 +72,9 @@ namespace OtpTools.Module.Tests
             Sandbox = await SandboxServer.StartAsync();
             // No test may read or write the user's real registrations file.
             Environment.SetEnvironmentVariable("OTPTOOLS_CONFIG_PATH", Path.Combine(Path.GetTempPath(), "otptools-tests-" + Guid.NewGuid().ToString("N"), "providers.json"));
-            foreach (var prefix in new[] { "otpblue", "getotp", "otpiq", "engagelab" })
-                Environment.SetEnvironmentVariable($"OTPTOOLS_{prefix.ToUpperInvariant()}_BASEURI", Sandbox.UriFor(prefix));
+            // Every provider the sandbox serves, from the sandbox itself: a new provider needs no line here.
+            foreach (var (name, value) in Sandbox.ClientVariables.Where(v => v.Name.EndsWith("_BASEURI", StringComparison.Ordinal)))
+                Environment.SetEnvironmentVariable(name, value);
         }
 
         public async Task DisposeAsync() => await Sandbox.DisposeAsync();

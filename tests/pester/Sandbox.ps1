@@ -8,14 +8,10 @@ param()
 
 $SandboxRepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
 
-# The sandbox's test keys (src/OtpTools.Sandbox/SandboxKeys.cs): they unlock nothing anywhere else.
-$SandboxKeys = @{
-    OtpBlue            = 'sbx-otpblue-7f3c9a1e5d2b48c6'
-    GetOtp             = 'sbx-getotp-2d8e4b6a0c9f1735'
-    Otpiq              = 'sk_test_sbx_otpiq_4b8e2d91c7a35f60'
-    EngageLabDevKey    = 'sbx-engagelab-devkey-5e1a'
-    EngageLabDevSecret = 'sbx-engagelab-secret-9c42d7b3'
-}
+# The sandbox's test keys, as the sandbox prints them when it starts (Start-OtpSandbox fills this): OTPTOOLS_OTPBLUE_APIKEY
+# is $SandboxKeys.OtpBlue, OTPTOOLS_ENGAGELAB_DEVKEY $SandboxKeys.EngageLabDevKey (hashtable keys ignore case). They
+# unlock nothing anywhere else.
+$SandboxKeys = @{}
 
 function Start-OtpSandbox {
     <#
@@ -36,7 +32,9 @@ function Start-OtpSandbox {
         $deadline = [datetime]::UtcNow.AddSeconds(30)
         $uri = $null
         while (-not $uri) {
-            $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
+            # Its last line says every other line is out: the address, then each provider's variables.
+            $printedAll = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'Press Ctrl\+C to stop' -Quiet
+            $line = if ($printedAll) { Get-Content $log | Select-String 'listening on (\S+)' | Select-Object -First 1 }
             if ($line) { $uri = $line.Matches[0].Groups[1].Value.TrimEnd('/') }
             elseif ($process.HasExited) { throw "The sandbox exited: $(Get-Content $log, $errorLog -Raw)" }
             elseif ([datetime]::UtcNow -gt $deadline) { throw "The sandbox did not start: $(Get-Content $log, $errorLog -Raw)" }
@@ -46,9 +44,19 @@ function Start-OtpSandbox {
         if ("$answering" -ne "$($process.Id)") {
             throw "The sandbox at $uri is process $answering, not the one just started ($($process.Id))."
         }
-        foreach ($prefix in 'otpblue', 'getotp', 'otpiq', 'engagelab') {
-            Set-Item "Env:OTPTOOLS_$($prefix.ToUpperInvariant())_BASEURI" "$uri/$prefix"
+        # Every provider the sandbox serves, as it prints them: base URIs into the environment, keys into $SandboxKeys.
+        $baseUriVariables = @()
+        foreach ($printed in Get-Content $log | Select-String "^\s+\`$env:(OTPTOOLS_([A-Z0-9]+)_([A-Z0-9]+))\s*=\s*'([^']*)'") {
+            $name, $type, $what, $value = $printed.Matches[0].Groups[1..4].Value
+            if ($what -eq 'BASEURI') {
+                Set-Item "Env:$name" $value
+                $baseUriVariables += $name
+            }
+            else {
+                $SandboxKeys[$(if ($what -eq 'APIKEY') { $type } else { "$type$what" })] = $value
+            }
         }
+        if ($baseUriVariables.Count -eq 0) { throw "The sandbox printed no base URI: $(Get-Content $log -Raw)" }
         # No test reads or writes the user's real registrations file.
         $testDrive = Get-Variable TestDrive -ValueOnly -ErrorAction SilentlyContinue
         $configFolder = if ($testDrive) { $testDrive } else { Join-Path ([IO.Path]::GetTempPath()) ("otptools-pester-" + [guid]::NewGuid().ToString('N')) }
@@ -60,7 +68,7 @@ function Start-OtpSandbox {
         Stop-Process -Id $process.Id -ErrorAction SilentlyContinue
         throw
     }
-    [pscustomobject]@{ Uri = $uri; Process = $process; PreviousConfigPath = $previousConfigPath }
+    [pscustomobject]@{ Uri = $uri; Process = $process; PreviousConfigPath = $previousConfigPath; BaseUriVariables = $baseUriVariables }
 }
 
 function Stop-OtpSandbox {
@@ -69,7 +77,7 @@ function Stop-OtpSandbox {
         Stop-Process -Id $Sandbox.Process.Id -ErrorAction SilentlyContinue
         $null = $Sandbox.Process.WaitForExit(10000)
     }
-    foreach ($name in 'OTPBLUE', 'GETOTP', 'OTPIQ', 'ENGAGELAB') { Remove-Item "Env:OTPTOOLS_$($name)_BASEURI" -ErrorAction SilentlyContinue }
+    if ($Sandbox) { foreach ($name in $Sandbox.BaseUriVariables) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue } }
     # The config path the caller had (the suite's own, private one) comes back.
     $env:OTPTOOLS_CONFIG_PATH = if ($Sandbox) { $Sandbox.PreviousConfigPath } else { $null }
     Remove-Module OtpTools -ErrorAction SilentlyContinue

@@ -87,6 +87,27 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         private long _nextId = 1725407449772531712;
 
         public string Prefix => "engagelab";
+        public string TypeName => "EngageLab";
+        public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("DEVKEY", SandboxKeys.EngageLabDevKey), ("DEVSECRET", SandboxKeys.EngageLabDevSecret) };
+        public IEnumerable<string> Notes => CallbackUrl == null ? Array.Empty<string>() : new[] { $"EngageLab delivery callbacks go to {CallbackUrl}" };
+        public IReadOnlyList<(string Option, string Argument)> Options => new[]
+        {
+            ("--engagelab-callback", "<url>"), ("--engagelab-callback-user", "<name>"), ("--engagelab-callback-secret", "<secret>"),
+        };
+
+        /// <summary>EngageLab's callback is set in its console, not per send: here, on the command line.</summary>
+        public bool TrySetOption(string option, string value)
+        {
+            switch (option)
+            {
+                case "--engagelab-callback" when Uri.TryCreate(value, UriKind.Absolute, out _): CallbackUrl = value; return true;
+                case "--engagelab-callback-user": CallbackUserName = value; return true;
+                case "--engagelab-callback-secret": CallbackSecret = value; return true;
+                default: return false;
+            }
+        }
+
+        public void Attach(SandboxServer server) => Webhooks = server.Webhooks;
         /// <summary>How long a sent code stays valid; resending the same template to the same target inside it is 3004.</summary>
         public TimeSpan Validity { get; set; } = TimeSpan.FromMinutes(5);
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

@@ -46,6 +46,10 @@ namespace OtpTools.Sandbox.Providers.GetOtp
         private long _seeded;
 
         public string Prefix => "getotp";
+        public string TypeName => "GetOtp";
+        public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
+
+        public void Seed(int rows) => SeedSenders(rows);
         public string ApiKey { get; set; } = SandboxKeys.GetOtp;
 
         /// <summary>Number of senders the account has. Rows are computed on demand, so millions cost no memory.</summary>

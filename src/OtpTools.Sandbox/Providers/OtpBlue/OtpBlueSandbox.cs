@@ -49,6 +49,25 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         private DateTime _seedFrom, _seedTo;
 
         public string Prefix => "otpblue";
+        public string TypeName => "OtpBlue";
+        public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
+        public IEnumerable<string> Notes => new[]
+        {
+            $"OTP Blue scenario recipients: no iMessage {OtpBlueScenarios.NoIMessage}, opted out {OtpBlueScenarios.OptedOut}, no capacity {OtpBlueScenarios.NoCapacity}",
+        };
+        public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--no-imessage-prefix", "<+digits>") };
+
+        public bool TrySetOption(string option, string value)
+        {
+            if (option != "--no-imessage-prefix" || !value.StartsWith("+", StringComparison.Ordinal)) return false;
+            NoIMessagePrefix = value;
+            return true;
+        }
+
+        /// <summary>History over the last 29 days, ending yesterday.</summary>
+        public void Seed(int rows) => SeedHistory(rows, DateTime.UtcNow.Date.AddDays(-29), DateTime.UtcNow.Date.AddDays(-1));
+
+        public void Attach(SandboxServer server) => Webhooks = server.Webhooks;
 
         /// <summary>
         /// Numbers starting with this (e.g. "+6142") have no iMessage (150), like the scenario number: for benchmarks

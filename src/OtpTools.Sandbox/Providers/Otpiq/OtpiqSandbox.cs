@@ -53,6 +53,18 @@ namespace OtpTools.Sandbox.Providers.Otpiq
         private readonly Dictionary<string, List<DateTimeOffset>> _requests = new Dictionary<string, List<DateTimeOffset>>();
 
         public string Prefix => "otpiq";
+        public string TypeName => "Otpiq";
+        public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
+        public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--otpiq-credit", "<IQD>") };
+
+        public bool TrySetOption(string option, string value)
+        {
+            if (option != "--otpiq-credit" || !decimal.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var credit)) return false;
+            Credit = credit;
+            return true;
+        }
+
+        public void Attach(SandboxServer server) => Webhooks = server.Webhooks;
         public string ApiKey { get; set; } = SandboxKeys.Otpiq;
         public string ProjectName { get; set; } = "OtpTools sandbox";
         /// <summary>Where delivery webhooks go out (shared with the server).</summary>
