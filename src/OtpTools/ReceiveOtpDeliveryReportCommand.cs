@@ -95,8 +95,9 @@ namespace OtpTools
             foreach (var pending in _listener.StopAccepting()) written += Write(pending);
             _listener.Dispose();
             FlushTrace();
-            WriteVerbose($"Stopped listening on {Prefix}: {written} report(s) written; answered " +
-                         string.Join(", ", _listener.Answered.OrderBy(a => a.Key).Select(a => $"{a.Key} x{a.Value}")) + ".");
+            var refused = _listener.RefusedSummary();
+            WriteVerbose($"Stopped listening on {Prefix}: {written} report(s) written" + (refused.Length > 0 ? $"; {refused}." : "."));
+            if (_listener.Answered.ContainsKey(401)) WriteWarning($"Receive-OtpDeliveryReport on {Prefix} refused requests: {refused}.");
             base.EndProcessing();
         }
 

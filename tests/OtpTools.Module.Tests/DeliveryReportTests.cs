@@ -116,6 +116,24 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Refused_webhooks_are_a_warning_once_per_cause_and_counted_when_the_listener_stops()
+        {
+            var (run, statuses) = Listen("-Provider Otpiq -WebhookSecret $secret -Count 1 -Timeout 00:00:30", prefix => new[]
+            {
+                Post(prefix, OtpiqReport("sms-f1"), ("X-OTPIQ-Webhook-Secret", "guess-1")),
+                Post(prefix, OtpiqReport("sms-f2"), ("X-OTPIQ-Webhook-Secret", "guess-2")),
+                Post(prefix, OtpiqReport("sms-f3"), ("X-OTPIQ-Webhook-Secret", "guess-3")),
+                Post(prefix, OtpiqReport("sms-unsigned")),
+                Post(prefix, OtpiqReport("sms-good"), ("X-OTPIQ-Webhook-Secret", Token)),
+            });
+            Assert.Equal(new[] { 401, 401, 401, 401, 200 }, statuses);
+            Assert.Single(run.Warnings, w => w.Contains("does not match"));
+            Assert.Single(run.Warnings, w => w.Contains("no X-OTPIQ-Webhook-Secret header"));
+            Assert.Single(run.Warnings, w => w.Contains("refused requests: 4 answered 401 (not authentic)"));
+            Assert.DoesNotContain(run.Warnings, w => w.Contains("guess") || w.Contains(Token));
+        }
+
+        [Fact]
         public void OtpBlue_reports_need_the_Authorization_value_of_the_send()
         {
             var body = "{\"message_id\":\"ac5408f5-d311\",\"contact\":\"+61412345678\",\"status\":\"failed\",\"error_code\":150}";

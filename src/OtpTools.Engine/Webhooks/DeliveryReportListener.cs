@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -78,6 +79,7 @@ namespace OtpTools.Engine.Webhooks
         private int _disposed;
         private int _serving;
         private int _readingBodies;
+        private readonly ConcurrentDictionary<string, DateTimeOffset> _warned = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 
         public DeliveryReportListener(string prefix, ResolvedProvider provider, IDeliveryWebhook hook, WebhookSecret secret, IOtpTrace trace,
             ReplayGuard? replays = null, ListenerLimits? limits = null)
@@ -318,8 +320,7 @@ namespace OtpTools.Engine.Webhooks
                 // An unsigned URL check (EngageLab's {}) is the one request whose body is read unauthenticated: a few bytes.
                 if (_hook.UrlCheckMaxBytes == 0 || http.Chunked || !(http.ContentLength <= _hook.UrlCheckMaxBytes))
                 {
-                    _trace.Verbose($"{_provider.Name} webhook from {from} refused (401): {verdict.Reason}");
-                    return (401, false);
+                    return (Unauthentic(from, verdict.Reason!), false);
                 }
                 urlCheckOnly = true;
             }
@@ -364,8 +365,7 @@ namespace OtpTools.Engine.Webhooks
             }
             if (urlCheckOnly)
             {
-                _trace.Verbose($"{_provider.Name} webhook from {from} refused (401): {verdict.Reason}");
-                return (401, true);
+                return (Unauthentic(from, verdict.Reason!), true);
             }
             IReadOnlyList<OtpDeliveryReport> reports;
             try
@@ -392,8 +392,7 @@ namespace OtpTools.Engine.Webhooks
         {
             if (replayKey != null && !_replays.TryReserve(replayKey))
             {
-                _trace.Verbose($"{_provider.Name} webhook from {from} refused (401): this nonce was already used (a replay).");
-                return 401;
+                return Unauthentic(from, "this nonce was already used (a replay)");
             }
             var pending = new PendingReports(reports);
             lock (_gate)
@@ -425,6 +424,26 @@ namespace OtpTools.Engine.Webhooks
             }
             return 200;
         }
+
+        /// <summary>
+        /// 401, said in a verbose line each time and as a warning at most once a minute per cause, so a sender with the
+        /// wrong secret is noticed without -Verbose and without a line per request.
+        /// </summary>
+        private int Unauthentic(string from, string reason)
+        {
+            _trace.Verbose($"{_provider.Name} webhook from {from} refused (401): {reason}");
+            var cause = new string(reason.Where(c => !char.IsDigit(c)).ToArray());
+            var now = DateTimeOffset.UtcNow;
+            var last = _warned.GetOrAdd(cause, DateTimeOffset.MinValue);
+            if (now - last >= TimeSpan.FromMinutes(1) && _warned.TryUpdate(cause, now, last))
+                _trace.Warning($"{_provider.Name} webhook from {from} refused (401): {reason}. Requests refused for this reason are " +
+                               "counted when the listener stops; check the secret your sends and this listener use.");
+            return 401;
+        }
+
+        /// <summary>The requests refused, by status, for the closing line: empty when all were answered 200.</summary>
+        public string RefusedSummary() => string.Join(", ", Answered.Where(a => a.Key != 200).OrderBy(a => a.Key)
+            .Select(a => $"{a.Value} answered {a.Key}{(a.Key == 401 ? " (not authentic)" : a.Key == 503 ? " (sent again later)" : "")}"));
 
         /// <summary>503 when the listener is stopping (the provider sends the request again), else null.</summary>
         private int? Stopped(string what, string from)
