@@ -33,7 +33,8 @@ namespace OtpTools
 
         protected override void ProcessRecord()
         {
-            Connect<IOtpCodeVerifier>(out var verifier);
+            // A receipt of a provider that cannot check codes is skipped; the rest go on.
+            if (!TryConnectForRow<IOtpCodeVerifier>(MessageId, out var verifier)) return;
             try
             {
                 WriteProviderObject(Call(token => verifier.VerifyAsync(MessageId, Code, token)));

@@ -10,8 +10,9 @@ namespace OtpTools
     [OutputType(typeof(OtpBalance))]
     public sealed class GetOtpBalanceCommand : OtpCmdlet
     {
-        /// <summary>A provider type or registered provider name.</summary>
+        /// <summary>A provider type or registered provider name; binds a registration piped from Get-OtpProvider (its Name).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
         public string? Provider { get; set; }
 

@@ -33,7 +33,8 @@ namespace OtpTools
             // Receipts of one run name one provider: connect once, again only when a row names another.
             if (_reader == null || !string.Equals(_connectedTo, Provider, System.StringComparison.OrdinalIgnoreCase))
             {
-                Connect<IOtpDeliveryStatusReader>(out var reader);
+                // A receipt of another provider (a failover run's OTP Blue rows) is skipped; the rest go on.
+                if (!TryConnectForRow<IOtpDeliveryStatusReader>(string.Join(", ", MessageId), out var reader)) return;
                 _reader = reader;
                 _connectedTo = Provider;
             }

@@ -11,8 +11,9 @@ namespace OtpTools
     [OutputType(typeof(OtpRegion))]
     public sealed class GetOtpRegionCommand : OtpCmdlet
     {
-        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name.</summary>
-        [Parameter]
+        /// <summary>A provider type (OtpBlue, GetOtp, Otpiq, EngageLab) or a registered provider name; binds a registration piped from Get-OtpProvider (its Name).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
         public string? Provider { get; set; }
 

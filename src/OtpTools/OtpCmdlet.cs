@@ -196,27 +196,59 @@ namespace OtpTools
         {
             try
             {
-                var provider = ProviderResolver.Resolve(name, capability: typeof(TCapability));
-                if (!ProviderCatalog.Supports<TCapability>(provider.Type))
-                    throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
-                        $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
-                        $"providers; '{provider.Name}' is {provider.Type.Name}.")
-                    { ParameterName = "Provider", TargetValue = name };
-                ProviderName = provider.Name;
-                var credential = ResolveCredential(provider);
-                _credentials.Add(credential);
-                WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
-                var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var connection = OtpConnection.Open(provider, credential, NewTrace(), options);
-                client = (TCapability)provider.Type.CreateClient(connection);
-                _connection = connection;
-                return connection;
+                return ConnectOrThrow(name, out client);
             }
             catch (OtpException e)
             {
                 ThrowTerminatingError(ToErrorRecord(e, name));
                 throw; // not reached
             }
+        }
+
+        /// <summary>
+        /// For a row from the pipeline (a receipt names its provider): connects the provider the row names. A row whose
+        /// provider cannot do what this cmdlet does is skipped with a verbose line, since the receipts of a failover run
+        /// name several providers; any other failure to connect is that row's error, and the rows after it go on.
+        /// Given as an argument rather than piped, a provider that cannot serve is still a terminating error.
+        /// </summary>
+        protected bool TryConnectForRow<TCapability>(object? row, out TCapability client) where TCapability : class
+        {
+            if (!MyInvocation.ExpectingInput)
+            {
+                Connect(out client);
+                return true;
+            }
+            try
+            {
+                ConnectOrThrow(ProviderArgument?.FirstOrDefault(), out client);
+                return true;
+            }
+            catch (OtpException e)
+            {
+                if (e.ErrorId == "Provider.NotSupportedByCmdlet") WriteVerbose($"Skipped {row}: {e.Message}");
+                else WriteOtpError(e, row);
+                client = null!;
+                return false;
+            }
+        }
+
+        private OtpConnection ConnectOrThrow<TCapability>(string? name, out TCapability client) where TCapability : class
+        {
+            var provider = ProviderResolver.Resolve(name, capability: typeof(TCapability));
+            if (!ProviderCatalog.Supports<TCapability>(provider.Type))
+                throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
+                    $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
+                    $"providers; '{provider.Name}' is {provider.Type.Name}.")
+                { ParameterName = "Provider", TargetValue = name };
+            ProviderName = provider.Name;
+            var credential = ResolveCredential(provider);
+            _credentials.Add(credential);
+            WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
+            var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+            var connection = OtpConnection.Open(provider, credential, NewTrace(), options);
+            client = (TCapability)provider.Type.CreateClient(connection);
+            _connection = connection;
+            return connection;
         }
 
         /// <summary>Every credential of this run masked in a text (a route has one per provider).</summary>

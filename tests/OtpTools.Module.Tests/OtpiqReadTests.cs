@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using OtpTools.Sandbox;
@@ -38,6 +39,54 @@ $receipts
             Assert.StartsWith("Otpiq.NotFound,", error.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal("sms-unknown-id", error.TargetObject);
+        }
+
+        [Fact]
+        public void Status_lookups_of_a_failover_runs_receipts_skip_the_other_providers_rows_and_go_on()
+        {
+            // The README's pipeline after a route run: OTP Blue's rows cannot be looked up at OTPIQ, and must not end it.
+            var run = _m.Run(@"
+$receipts = '9647501234583', '9647501234584' | Send-OtpCode -Provider Otpiq -ApiKey $key -Code 5252
+$receipts
+@([pscustomobject]@{ MessageId = 'blue-1'; Provider = 'OtpBlue' }; $receipts[0]; [pscustomobject]@{ MessageId = 'blue-2'; Provider = 'OtpBlue' }; $receipts[1]) |
+    Get-OtpDeliveryStatus -ApiKey $key -Verbose", Key());
+            Assert.Null(run.Terminating);
+            Assert.Empty(run.Errors);
+            var receipts = run.Objects<OtpSendResult>().ToList();
+            Assert.Equal(2, receipts.Count);
+            Assert.Equal(receipts.Select(r => r.MessageId), run.Objects<OtpDeliveryReport>().Select(s => s.MessageId));
+            Assert.Equal(2, run.Verbose.Count(v => v.StartsWith("Skipped blue-", StringComparison.Ordinal) && v.Contains("available for Otpiq")));
+        }
+
+        [Fact]
+        public void Confirm_OtpCode_with_receipts_of_providers_that_cannot_check_codes_skips_them_and_goes_on()
+        {
+            var run = _m.Run(@"
+@([pscustomobject]@{ MessageId = 'iq-1'; Provider = 'Otpiq' }; [pscustomobject]@{ MessageId = 'unknown-at-engagelab'; Provider = 'EngageLab' }) |
+    Confirm-OtpCode -Code 123456 -Credential $cred -Verbose", new Dictionary<string, object?>
+            {
+                ["cred"] = new System.Management.Automation.PSCredential(SandboxKeys.EngageLabDevKey, ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)),
+            });
+            Assert.Null(run.Terminating);
+            Assert.Contains(run.Verbose, v => v.StartsWith("Skipped iq-1", StringComparison.Ordinal));
+            // The EngageLab row was asked about: its own answer (an unknown message), not the pipeline's end.
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith("EngageLab.", error.FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public void A_registration_piped_from_Get_OtpProvider_binds_to_the_read_cmdlets()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run(@"
+Register-OtpProvider -Name IQ -Type Otpiq
+Get-OtpProvider -Name IQ | Get-OtpBalance -ApiKey $key
+Get-OtpProvider -Name IQ | Get-OtpSender -ApiKey $key -Status accepted", Key());
+            Assert.Null(run.Terminating);
+            Assert.Empty(run.Errors);
+            Assert.Equal("IQ", Assert.Single(run.Objects<OtpBalance>()).Provider);
+            Assert.All(run.Objects<OtpSender>(), s => Assert.Equal("IQ", s.Provider));
+            Assert.NotEmpty(run.Objects<OtpSender>());
         }
 
         [Fact]
