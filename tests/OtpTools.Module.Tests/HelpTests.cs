@@ -112,6 +112,41 @@ foreach ($c in Get-Command -Module OtpTools) {
                 run.Output.Select(o => o.ToString()));
         }
 
+        /// <summary>
+        /// The project has no web address of its own yet: Get-Help -Online must not send anyone to an address it does not
+        /// own. Links in docs/ are other help files, the providers' documented hosts, example or loopback addresses, or
+        /// the about_CommonParameters link every PowerShell help carries.
+        /// </summary>
+        [Fact]
+        public void No_help_link_points_at_an_address_the_project_does_not_own()
+        {
+            var allowedHosts = new[]
+            {
+                "api.otpblue.com", "api.otp.dev", "api.otpiq.com", "otp.api.engagelab.cc",   // the providers' documented hosts
+                "127.0.0.1", "localhost", "+", "go.microsoft.com",
+            };
+            static bool IsExample(string host) =>
+                host.EndsWith("example.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith("example.org", StringComparison.OrdinalIgnoreCase) ||
+                host.EndsWith("contoso.com", StringComparison.OrdinalIgnoreCase);
+            var problems = new List<string>();
+            foreach (var file in Directory.GetFiles(DocsFolder, "*.md"))
+            {
+                var text = File.ReadAllText(file);
+                var online = System.Text.RegularExpressions.Regex.Match(text, @"(?m)^online version:(.*)$");
+                if (online.Success && online.Groups[1].Value.Trim().Length > 0)
+                    problems.Add($"{Path.GetFileName(file)}: online version {online.Groups[1].Value.Trim()}");
+                foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(text, @"https?://([^/:\s)`'""<>,]+)"))
+                {
+                    var host = link.Groups[1].Value;
+                    if (!allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase) && !IsExample(host))
+                        problems.Add($"{Path.GetFileName(file)}: {link.Value}");
+                }
+            }
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            var uris = _m.Run("Get-Command -Module OtpTools | Where-Object HelpUri | ForEach-Object { $_.Name + ' ' + $_.HelpUri }");
+            Assert.Empty(uris.Output);
+        }
+
         [Fact]
         public void Get_Help_about_OtpTools_shows_the_concepts_and_troubleshooting_topic()
         {
@@ -213,7 +248,7 @@ foreach ($c in Get-Command -Module OtpTools) {
             "---",
             "external help file: OtpTools.dll-Help.xml",
             "Module Name: OtpTools",
-            $"online version: https://github.com/otptools/OtpTools/blob/main/docs/{cmdlet}.md",
+            "online version:",
             "schema: 2.0.0",
             "---",
             "",
