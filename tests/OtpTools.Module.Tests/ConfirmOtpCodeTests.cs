@@ -46,6 +46,18 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void The_README_way_reads_the_generated_code_from_the_sandbox_and_it_verifies()
+        {
+            // What the README tells a user trying Confirm-OtpCode against the sandbox, word for word but the variables.
+            var run = _m.Run(@"
+$receipt = Send-OtpCode -Provider EngageLab -To ('+86138003' + (Get-Random -Minimum 10000 -Maximum 99999)) -TemplateId test-template-1 -Credential $cred
+$typed = Invoke-RestMethod ""$env:OTPTOOLS_ENGAGELAB_BASEURI/_sandbox/codes/$($receipt.MessageId)""
+$receipt | Confirm-OtpCode -Code $typed -Credential $cred", Vars());
+            Assert.Empty(run.Errors);
+            Assert.True(Assert.Single(run.Objects<OtpVerificationResult>()).Verified);
+        }
+
+        [Fact]
         public void A_wrong_code_is_verified_false_with_the_reason()
         {
             var (receipt, generated) = SendWithoutCode();

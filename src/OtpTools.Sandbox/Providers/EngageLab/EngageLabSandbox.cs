@@ -89,7 +89,8 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         public string Prefix => "engagelab";
         public string TypeName => "EngageLab";
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("DEVKEY", SandboxKeys.EngageLabDevKey), ("DEVSECRET", SandboxKeys.EngageLabDevSecret) };
-        public IEnumerable<string> Notes => CallbackUrl == null ? Array.Empty<string>() : new[] { $"EngageLab delivery callbacks go to {CallbackUrl}" };
+        public IEnumerable<string> Notes => new[] { $"EngageLab: the code a message carried is at $env:OTPTOOLS_ENGAGELAB_BASEURI{GeneratedCodePath}<MessageId>" }
+            .Concat(CallbackUrl == null ? Array.Empty<string>() : new[] { $"EngageLab delivery callbacks go to {CallbackUrl}" });
         public IReadOnlyList<(string Option, string Argument)> Options => new[]
         {
             ("--engagelab-callback", "<url>"), ("--engagelab-callback-user", "<name>"), ("--engagelab-callback-secret", "<secret>"),
@@ -167,7 +168,20 @@ namespace OtpTools.Sandbox.Providers.EngageLab
             routes.MapPost("/v1/messages", (Func<HttpContext, Task<IResult>>)(context => SendAsync(context, callersCode: false)));
             routes.MapPost("/v1/codes", (Func<HttpContext, Task<IResult>>)(context => SendAsync(context, callersCode: true)));
             routes.MapPost("/v1/verifications", (Func<HttpContext, Task<IResult>>)VerifyAsync);
+            // Not EngageLab's API: the sandbox's window onto the phone, so a person trying Confirm-OtpCode can type the
+            // right code without reading this source.
+            routes.MapGet(GeneratedCodePath + "{messageId}", (string messageId) =>
+            {
+                lock (_gate)
+                {
+                    var delivery = _deliveries.FirstOrDefault(d => d.MessageId == messageId);
+                    return delivery == null ? Results.NotFound() : Results.Text(delivery.Code);
+                }
+            });
         }
+
+        /// <summary>Where the code a message carried can be read, under this provider's prefix (the sandbox only).</summary>
+        public const string GeneratedCodePath = "/_sandbox/codes/";
 
         /// <summary>
         /// POST /v1/verifications {message_id, verify_code}: verified true once for the generated code, false for a wrong
