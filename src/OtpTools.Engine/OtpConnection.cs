@@ -28,8 +28,27 @@ namespace OtpTools.Engine
             new OtpConnection(provider, credential, OtpHttpClients.For(provider), trace, options);
 
         /// <summary>One call with this connection's retries.</summary>
-        public System.Threading.Tasks.Task<T> CallAsync<T>(Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call,
-            System.Threading.CancellationToken cancellationToken) => Retry.ExecuteAsync(call, null, cancellationToken);
+        public async System.Threading.Tasks.Task<T> CallAsync<T>(Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call,
+            System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await Retry.ExecuteAsync(call, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OtpException error) when (error.CredentialRejected)
+            {
+                throw Explained(error);
+            }
+        }
+
+        /// <summary>A refused credential's advice names where this one came from and this provider's own variables.</summary>
+        public OtpException Explained(OtpException error)
+        {
+            if (error.CredentialRejected)
+                error.RecommendedAction = $"Check the credential {Provider.Name} used (from {Credential.Source}): " +
+                                          Credentials.EnvironmentCredentials.HowToProvide(Provider) + ".";
+            return error;
+        }
 
         public OtpCallOptions Options { get; }
         /// <summary>Runs a call with the retries this connection's options allow.</summary>

@@ -41,6 +41,14 @@ namespace OtpTools
             .Where(x => x.Cmdlet != null && x.Needs != null)
             .ToDictionary(x => x.Cmdlet!.VerbName + "-" + x.Cmdlet.NounName, x => x.Needs!.Capability, StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>What a provider is and what it serves, for a cmdlet that it cannot serve: "'Prod' is a registered OtpBlue provider, which serves ...".</summary>
+        public static string Describe(ResolvedProvider provider)
+        {
+            var serves = ByCommand.Where(c => ProviderCatalog.Supports(c.Value, provider.Type)).Select(c => c.Key).OrderBy(c => c, StringComparer.Ordinal).ToList();
+            return (provider.Registration == null ? $"'{provider.Name}' is the {provider.Type.Name} provider type" : $"'{provider.Name}' is a registered {provider.Type.Name} provider") +
+                   (serves.Count == 0 ? "" : $", which serves {string.Join(", ", serves)}");
+        }
+
         /// <summary>The capability a command needs; null for a command that is not the module's.</summary>
         public static Type? For(string? commandName) =>
             commandName != null && ByCommand.TryGetValue(commandName, out var capability) ? capability : null;

@@ -238,7 +238,7 @@ namespace OtpTools
             if (!ProviderCatalog.Supports<TCapability>(provider.Type))
                 throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
                     $"{MyInvocation.MyCommand.Name} is available for {string.Join(", ", ProviderCatalog.NamesSupporting<TCapability>())} " +
-                    $"providers; '{provider.Name}' is {provider.Type.Name}.")
+                    $"providers; {ProviderCapabilityAttribute.Describe(provider)}.")
                 { ParameterName = "Provider", TargetValue = name };
             ProviderName = provider.Name;
             var credential = ResolveCredential(provider);

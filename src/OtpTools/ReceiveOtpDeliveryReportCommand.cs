@@ -65,7 +65,7 @@ namespace OtpTools
                 hook = provider.Type.DeliveryWebhook
                     ?? throw new OtpException("Provider.NotSupportedByCmdlet", OtpErrorCategory.InvalidOperation,
                         $"Receive-OtpDeliveryReport is available for {string.Join(", ", ProviderCatalog.NamesSupporting<IDeliveryWebhook>())} providers; " +
-                        $"'{provider.Name}' is {provider.Type.Name}, which sends no delivery webhooks.")
+                        $"{ProviderCapabilityAttribute.Describe(provider)}; it sends no delivery webhooks.")
                     { ParameterName = "Provider", TargetValue = Provider };
                 secret = ResolveSecret(provider, hook);
                 // Nonces of signed callbacks outlive this listener, so a replay after a restart is refused too.

@@ -229,7 +229,7 @@ namespace OtpTools.Module.Tests
             var requests = Requests(() => error = _m.RunTerminating("Get-OtpSender -Provider OtpBlue -ApiKey $key", Vars()));
             Assert.Equal(0, requests);
             Assert.Equal("Provider.NotSupportedByCmdlet,OtpTools.GetOtpSenderCommand", error.FullyQualifiedErrorId);
-            Assert.Contains("Get-OtpSender is available for GetOtp, Otpiq providers; 'OtpBlue' is OtpBlue", error.ToString());
+            Assert.Contains("Get-OtpSender is available for GetOtp, Otpiq providers; 'OtpBlue' is the OtpBlue provider type, which serves", error.ToString());
         }
 
         [Fact]
@@ -237,7 +237,7 @@ namespace OtpTools.Module.Tests
         {
             var error = _m.RunTerminating("Get-OtpHistory -Provider GetOtp -ApiKey $key", Vars());
             Assert.Equal("Provider.NotSupportedByCmdlet,OtpTools.GetOtpHistoryCommand", error.FullyQualifiedErrorId);
-            Assert.Contains("Get-OtpHistory is available for OtpBlue providers; 'GetOtp' is GetOtp", error.ToString());
+            Assert.Contains("Get-OtpHistory is available for OtpBlue providers; 'GetOtp' is the GetOtp provider type, which serves Get-OtpSender", error.ToString());
         }
 
         [Fact]
@@ -248,7 +248,7 @@ namespace OtpTools.Module.Tests
             Assert.Equal(0, requests);
             Assert.Equal("Provider.NotSupportedByCmdlet,OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
             Assert.Contains("Send-OtpCode is available for OtpBlue", error.ToString());
-            Assert.Contains("'GetOtp' is GetOtp", error.ToString());
+            Assert.Contains("'GetOtp' is the GetOtp provider type, which serves Get-OtpSender", error.ToString());
         }
     }
 }

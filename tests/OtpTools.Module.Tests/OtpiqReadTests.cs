@@ -101,6 +101,20 @@ Get-OtpProvider -Name IQ | Get-OtpSender -ApiKey $key -Status accepted", Key());
             var wrong = _m.RunTerminating("Get-OtpBalance -Provider Otpiq -ApiKey (ConvertTo-SecureString 'wrong-key-1234' -AsPlainText -Force)");
             Assert.StartsWith("Otpiq.Unauthorized,", wrong.FullyQualifiedErrorId);
             Assert.DoesNotContain("wrong-key-1234", wrong.ToString());
+            // The advice names this provider's own variable and where the refused key came from, not a placeholder.
+            Assert.Contains("OTPTOOLS_OTPIQ_APIKEY", wrong.ErrorDetails.RecommendedAction);
+            Assert.Contains("-ApiKey", wrong.ErrorDetails.RecommendedAction);
+            Assert.DoesNotContain("<PROVIDER>", wrong.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
+        public void A_default_route_asked_for_a_balance_names_the_member_that_can_answer()
+        {
+            using var config = new ConfigScope();
+            var error = _m.RunTerminating("Register-OtpProvider -Name Verify -Route OtpBlue, Otpiq -Default; Get-OtpBalance");
+            Assert.StartsWith("Provider.IsRoute,", error.FullyQualifiedErrorId);
+            Assert.Contains("(-Provider Otpiq)", error.ToString());
+            Assert.DoesNotContain("-Provider OtpBlue", error.ToString());
         }
 
         [Fact]

@@ -37,10 +37,16 @@ namespace OtpTools.Engine.Providers
             }
 
             if (registration != null && registration.IsRoute)
+            {
+                // The hint names a member that can do what was asked (a route's first hop may not: OTP Blue has no balance).
+                IOtpProviderType? HopType(string hop) => ProviderCatalog.Find(store.Find(hop)?.Type ?? hop);
+                var able = registration.Route!.FirstOrDefault(hop => HopType(hop) is IOtpProviderType t && (capability == null || ProviderCatalog.Supports(capability, t)));
                 throw new OtpException("Provider.IsRoute", OtpErrorCategory.InvalidOperation,
                     $"'{registration.Name}' is a route ({string.Join(" > ", registration.Route!)}): only Send-OtpCode sends along a route. " +
-                    $"Name one of its providers here (-Provider {registration.Route![0]}).")
+                    (able != null ? $"Name the provider to ask here (-Provider {able})."
+                        : $"None of its providers can do this; name a provider of type {TypeNames()}."))
                 { ParameterName = "Provider", TargetValue = registration.Name };
+            }
 
             if (registration != null)
             {

@@ -100,6 +100,7 @@ namespace OtpTools.Engine.Sending
         public SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null)
         {
             error.Provider ??= _connection.Provider.Type.Name;
+            _connection.Explained(error);
             // "unknown": the request may have reached the provider, so the code may have arrived. Whatever the error
             // table suggests, such a row is never to be "tried again" before checking.
             if (error.MayHaveBeenDelivered)

@@ -11,8 +11,7 @@ namespace OtpTools.Engine.Providers.EngageLab
         {
             [1000] = new ProviderErrorEntry("EngageLab.InternalError", OtpErrorCategory.ResourceUnavailable, 500, "internal error"),
             [2001] = new ProviderErrorEntry("EngageLab.AuthenticationFailed", OtpErrorCategory.AuthenticationError, 401,
-                "authentication failed, incorrect or missing token",
-                "Check the dev_key/dev_secret passed with -Credential or set in OTPTOOLS_<PROVIDER>_DEVKEY/_DEVSECRET."),
+                "authentication failed, incorrect or missing token"),
             [2002] = new ProviderErrorEntry("EngageLab.KeyExpiredOrDisabled", OtpErrorCategory.AuthenticationError, 401,
                 "authentication failed, token expired or disabled", "Enable the key in the EngageLab console or create a new one."),
             [2004] = new ProviderErrorEntry("EngageLab.PermissionDenied", OtpErrorCategory.PermissionDenied, 403,

@@ -12,7 +12,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
             [150] = new ProviderErrorEntry("OtpBlue.NoIMessage", OtpErrorCategory.ResourceUnavailable, 400, "No iMessage: the recipient cannot receive iMessage", "Send this recipient the code over another channel (e.g. SMS): -Provider OtpBlue, Otpiq does it in one call.", failOver: true),
             [280] = new ProviderErrorEntry("OtpBlue.RecipientOptedOut", OtpErrorCategory.PermissionDenied, 400, "This recipient has opted out of your messages"),
             [720] = new ProviderErrorEntry("OtpBlue.NoCapacity", OtpErrorCategory.ResourceBusy, 400, "No capacity: OTP Blue cannot deliver at the moment", "Try again later.", failOver: true),
-            [1110] = new ProviderErrorEntry("OtpBlue.MissingCredentials", OtpErrorCategory.AuthenticationError, 400, "Missed credentials", "Pass -ApiKey or set OTPTOOLS_<PROVIDER>_APIKEY."),
+            [1110] = new ProviderErrorEntry("OtpBlue.MissingCredentials", OtpErrorCategory.AuthenticationError, 400, "Missed credentials"),
             [1155] = new ProviderErrorEntry("OtpBlue.UnsupportedRegion", OtpErrorCategory.InvalidArgument, 400, "Unsupported phone number region for OTP codes", "See Get-OtpRegion for the regions OTP Blue sends to.", failOver: true),
             [1160] = new ProviderErrorEntry("OtpBlue.InvalidTemplateLanguage", OtpErrorCategory.InvalidArgument, 400, "Invalid template language code for OTP code"),
             [1205] = new ProviderErrorEntry("OtpBlue.MissingParameters", OtpErrorCategory.InvalidArgument, 400, "Missed required parameters in JSON"),

@@ -24,7 +24,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             [InsufficientCredit] = new ProviderErrorEntry("Otpiq.InsufficientCredit", OtpErrorCategory.QuotaExceeded, 400,
                 "insufficient credit", "Top up the OTPIQ account, then send again."),
             [Unauthorized] = new ProviderErrorEntry("Otpiq.Unauthorized", OtpErrorCategory.AuthenticationError, 401,
-                "the API key is missing or invalid", "Check the key passed with -ApiKey or set in OTPTOOLS_<PROVIDER>_APIKEY."),
+                "the API key is missing or invalid"),
             [RateLimited] = new ProviderErrorEntry("Otpiq.RateLimited", OtpErrorCategory.LimitsExceeded, 429,
                 "too many requests for this phone number"),
             [NotFound] = new ProviderErrorEntry("Otpiq.NotFound", OtpErrorCategory.ObjectNotFound, 404,
