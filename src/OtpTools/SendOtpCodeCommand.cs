@@ -98,7 +98,7 @@ namespace OtpTools
                 };
                 if (option.Values != null) attributes.Add(new ArgumentCompleterAttribute(typeof(ProviderValueCompleter)));
                 if (option.Aliases.Count > 0) attributes.Add(new AliasAttribute(option.Aliases.ToArray()));
-                var type = option.IsTable ? typeof(System.Collections.IDictionary) : typeof(string);
+                var type = option.IsTable ? typeof(System.Collections.IDictionary) : option.IsSecret ? typeof(System.Security.SecureString) : typeof(string);
                 _providerOptions.Add(option.Name, new RuntimeDefinedParameter(option.Name, type, attributes));
             }
             return _providerOptions;

@@ -201,12 +201,12 @@ namespace OtpTools.Module.Tests
                      })
                 Add($"Send OtpBlue: -StatusCallback {name}", blueTo + " -Code 1 -StatusCallback $v", value, "Validation.InvalidStatusCallback", ErrorCategory.InvalidArgument, 1);
             foreach (var (name, value) in new[] { ("CR LF", "Bearer x\r\nX-Injected: 1"), ("LF", "Bearer x\nSet-Cookie: a=b"), ("NUL", "Bearer x\0") })
-                Add($"Send OtpBlue: -StatusCallbackHeader with {name} (header injection)", blueTo + " -Code 1 -StatusCallback https://h.example.com/otp -StatusCallbackHeader $v", value,
+                Add($"Send OtpBlue: -StatusCallbackHeader with {name} (header injection)", blueTo + " -Code 1 -StatusCallback https://h.example.com/otp -StatusCallbackHeader ($v | ConvertTo-SecureString -AsPlainText -Force)", value,
                     "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             foreach (var option in new[] { "-Channel sms", "-WhatsappAccountId 1", "-WhatsappPhoneId 1", "-TemplateName t", "-WebhookUrl https://h.example.com",
-                         "-DeliveryReportType all", "-WebhookSecret s", "-TemplateId t", "-TemplateParameter @{ a = 1 }" })
+                         "-DeliveryReportType all", "-WebhookSecret (ConvertTo-SecureString 's' -AsPlainText -Force)", "-TemplateId t", "-TemplateParameter @{ a = 1 }" })
                 Add($"Send OtpBlue: {option.Split(' ')[0]} does not apply", blueTo + " -Code 1 " + option, null, "Validation.UnsupportedParameter", ErrorCategory.InvalidArgument, 1);
-            foreach (var option in new[] { "-StatusCallback https://h.example.com", "-StatusCallbackHeader h", "-TemplateId t", "-TemplateParameter @{ a = 1 }" })
+            foreach (var option in new[] { "-StatusCallback https://h.example.com", "-StatusCallbackHeader (ConvertTo-SecureString 'h' -AsPlainText -Force)", "-TemplateId t", "-TemplateParameter @{ a = 1 }" })
                 Add($"Send Otpiq: {option.Split(' ')[0]} does not apply", iqTo + " -Code 1 " + option, null, "Validation.UnsupportedParameter", ErrorCategory.InvalidArgument, 1);
             foreach (var option in new[] { "-Channel sms", "-StatusCallback https://h.example.com", "-WebhookUrl https://h.example.com", "-WhatsappPhoneId 1", "-DeliveryReportType final" })
                 Add($"Send EngageLab: {option.Split(' ')[0]} does not apply", labTo + " -TemplateId t " + option, null, "Validation.UnsupportedParameter", ErrorCategory.InvalidArgument, 1);
@@ -229,7 +229,7 @@ namespace OtpTools.Module.Tests
                 "Validation.InvalidCharacters", ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: -DeliveryReportType without -WebhookUrl", iqTo + " -Code 1 -DeliveryReportType all", null,
                 "Validation.DeliveryReportWithoutWebhookUrl", ErrorCategory.InvalidArgument, 1);
-            Add("Send Otpiq: -WebhookSecret without -WebhookUrl", iqTo + " -Code 1 -WebhookSecret s3cr3t", null,
+            Add("Send Otpiq: -WebhookSecret without -WebhookUrl", iqTo + " -Code 1 -WebhookSecret (ConvertTo-SecureString 's3cr3t' -AsPlainText -Force)", null,
                 "Validation.DeliveryReportWithoutWebhookUrl", ErrorCategory.InvalidArgument, 1);
             Add("Send Otpiq: bad channel on every piped row", "'9647501234550', '9647501234551', '9647501234552' | " + Iq + " -Code 1 -Channel fax", null,
                 "Validation.ChannelNotSupported", ErrorCategory.InvalidArgument, 3);

@@ -84,6 +84,16 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_key_with_a_NUL_inside_is_refused_whole_never_cut_short_at_the_NUL_and_sent()
+        {
+            var before = _m.Sandbox.TotalRequests;
+            var error = _m.RunTerminating("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $k",
+                new Dictionary<string, object?> { ["k"] = ModuleFixture.Secure(SandboxKeys.OtpBlue + "\0tail") });
+            Assert.StartsWith("Credential.InvalidCharacters,", error.FullyQualifiedErrorId);
+            Assert.Equal(before, _m.Sandbox.TotalRequests);
+        }
+
+        [Fact]
         public void Vault_secret_of_an_unusable_type_says_which_types_work()
         {
             using var config = new ConfigScope();

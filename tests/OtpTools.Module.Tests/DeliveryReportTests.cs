@@ -220,7 +220,7 @@ namespace OtpTools.Module.Tests
             var port = FreePort();
             var prefix = $"http://127.0.0.1:{port}/otpiq/";
             var run = _m.Run(@"
-$receipt = Send-OtpCode -Provider Otpiq -ApiKey $otpiqKey -To 9647501234571 -Code 445566 -WebhookUrl $prefix -WebhookSecret 'hook-token-5521-abcdef'
+$receipt = Send-OtpCode -Provider Otpiq -ApiKey $otpiqKey -To 9647501234571 -Code 445566 -WebhookUrl $prefix -WebhookSecret $secret
 $receipt
 Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix -WebhookSecret $secret -Count 2 -Timeout 00:00:30", Vars(prefix));
             var receipt = Assert.Single(run.Objects<OtpSendResult>());
@@ -237,7 +237,7 @@ Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix -WebhookSecret $secret
         {
             var prefix = $"http://127.0.0.1:{FreePort()}/otpblue/";
             var run = _m.Run(@"
-$receipt = Send-OtpCode -Provider OtpBlue -ApiKey $blueKey -To +61412345990 -Code 7788 -StatusCallback $prefix -StatusCallbackHeader 'hook-token-5521-abcdef'
+$receipt = Send-OtpCode -Provider OtpBlue -ApiKey $blueKey -To +61412345990 -Code 7788 -StatusCallback $prefix -StatusCallbackHeader $secret
 $receipt
 Receive-OtpDeliveryReport -Provider OtpBlue -Prefix $prefix -WebhookSecret $secret -Count 1 -Timeout 00:00:30", Vars(prefix));
             var receipt = Assert.Single(run.Objects<OtpSendResult>());

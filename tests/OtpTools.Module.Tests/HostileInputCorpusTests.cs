@@ -73,7 +73,7 @@ namespace OtpTools.Module.Tests
             var text = Characters.Single(c => c.Name == character).Text;
             var value = parameter.Contains("Url") || parameter == "StatusCallback" ? "https://h.example.com/o" + text + "tp" : "ab" + text + "c";
             var before = _m.Sandbox.TotalRequests;
-            var run = _m.Run(command, Vars(value));
+            var run = _m.Run(command, Vars(secret ? (object)ModuleFixture.Secure(value) : value));   // secrets are SecureStrings
 
             Assert.Equal(before, _m.Sandbox.TotalRequests);
             var receipt = Assert.Single(run.Objects<OtpSendResult>());

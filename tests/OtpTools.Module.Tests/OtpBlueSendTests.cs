@@ -47,7 +47,7 @@ namespace OtpTools.Module.Tests
         [Fact]
         public void Status_callback_and_its_header_reach_the_provider_unchanged()
         {
-            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 5 -ApiKey $key -StatusCallback https://hooks.example.com/otp -StatusCallbackHeader 'Bearer hook-token'",
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 5 -ApiKey $key -StatusCallback https://hooks.example.com/otp -StatusCallbackHeader (ConvertTo-SecureString 'Bearer hook-token' -AsPlainText -Force)",
                 ModuleFixture.OtpBlueKey());
             var result = Assert.Single(run.Objects<OtpSendResult>());
             var delivered = _m.Sandbox.OtpBlue.Deliveries.Single(d => d.Id == result.MessageId);
@@ -181,7 +181,7 @@ namespace OtpTools.Module.Tests
         public void StatusCallbackHeader_alone_is_sent_as_the_document_names_it()
         {
             var before = _m.Sandbox.OtpBlue.Deliveries.Count;
-            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345674 -Code 5 -ApiKey $key -StatusCallbackHeader 'Bearer hook-token'", ModuleFixture.OtpBlueKey());
+            var run = _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345674 -Code 5 -ApiKey $key -StatusCallbackHeader (ConvertTo-SecureString 'Bearer hook-token' -AsPlainText -Force)", ModuleFixture.OtpBlueKey());
             Assert.Empty(run.Errors);
             var delivered = Assert.Single(_m.Sandbox.OtpBlue.Deliveries.Skip(before));
             Assert.Equal("Bearer hook-token", delivered.StatusCallbackHeader);

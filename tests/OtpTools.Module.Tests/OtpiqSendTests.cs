@@ -18,6 +18,17 @@ namespace OtpTools.Module.Tests
             new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure(key), ["to"] = to };
 
         [Fact]
+        public void Secret_options_are_SecureStrings_as_on_every_other_cmdlet_and_a_plain_string_is_refused_before_any_call()
+        {
+            var types = _m.Run("$c = Get-Command Send-OtpCode; foreach ($n in 'WebhookSecret', 'StatusCallbackHeader') { $c.Parameters[$n].ParameterType.FullName }");
+            Assert.Equal(new[] { "System.Security.SecureString", "System.Security.SecureString" }, types.Output.Select(o => o.ToString()));
+            var before = _m.Sandbox.TotalRequests;
+            var error = _m.RunTerminating("Send-OtpCode -Provider Otpiq -ApiKey $key -To 9647501234551 -Code 1 -WebhookUrl https://hooks.example.com/otpiq -WebhookSecret 'plain-text'", Key());
+            Assert.Contains("SecureString", error.ToString());
+            Assert.Equal(before, _m.Sandbox.TotalRequests);
+        }
+
+        [Fact]
         public void Send_csv_shaped_rows_yields_one_typed_result_per_row_with_digits_destination_cost_and_credit()
         {
             var before = _m.Sandbox.Otpiq.Deliveries.Count;
@@ -58,7 +69,7 @@ namespace OtpTools.Module.Tests
             var before = _m.Sandbox.Otpiq.Deliveries.Count;
             var run = _m.Run(@"Send-OtpCode -Provider Otpiq -To 9647501234513 -Code 4242 -ApiKey $key -Channel WhatsApp-SMS `
                 -WhatsappAccountId 68c46fecc509cdcec8fb3ef2 -WhatsappPhoneId 68da31fb518ac3db3eb0a0f4 -TemplateName verification_template `
-                -WebhookUrl https://hooks.example.com/otpiq -DeliveryReportType final -WebhookSecret 'hook-secret-8812'", Key());
+                -WebhookUrl https://hooks.example.com/otpiq -DeliveryReportType final -WebhookSecret (ConvertTo-SecureString 'hook-secret-8812' -AsPlainText -Force)", Key());
 
             Assert.Empty(run.Errors);
             var result = Assert.Single(run.Objects<OtpSendResult>());
@@ -179,7 +190,7 @@ namespace OtpTools.Module.Tests
             new object[] { "-To 9647501234550 -Code 1 -WebhookUrl http://hooks.example.com/x", "Validation.InvalidWebhookUrl", "http://hooks.example.com/x", "https" },
             new object[] { "-To 9647501234550 -Code 1 -WebhookUrl https://hooks.example.com/x -DeliveryReportType some", "Validation.DeliveryReportTypeNotSupported", "some", "all, final" },
             new object[] { "-To 9647501234550 -Code 1 -DeliveryReportType all", "Validation.DeliveryReportWithoutWebhookUrl", "all", "-WebhookUrl" },
-            new object[] { "-To 9647501234550 -Code 1 -WebhookSecret s3cr3t-value", "Validation.DeliveryReportWithoutWebhookUrl", "***", "-WebhookUrl" },
+            new object[] { "-To 9647501234550 -Code 1 -WebhookSecret (ConvertTo-SecureString 's3cr3t-value' -AsPlainText -Force)", "Validation.DeliveryReportWithoutWebhookUrl", "***", "-WebhookUrl" },
             new object[] { "-To 9647501234550 -Code 1 -Language ar", "Validation.UnsupportedParameter", "ar", "-Language" },
             new object[] { "-To 9647501234550 -Code 1 -TemplateId t1", "Validation.UnsupportedParameter", "t1", "-Channel" },
             new object[] { "-To 9647501234550 -Code 1 -StatusCallback https://x.example.com", "Validation.UnsupportedParameter", "https://x.example.com", "-StatusCallback" },
@@ -253,7 +264,7 @@ namespace OtpTools.Module.Tests
         public void Verbose_and_debug_show_the_call_but_never_the_key_code_or_webhook_secret()
         {
             var run = _m.Run(@"Send-OtpCode -Provider Otpiq -To 9647501234561 -Code 918273 -ApiKey $key -WebhookUrl https://h.example.com `
-                -WebhookSecret whsec-55f1e2 -Verbose -Debug -Confirm:$false", Key());
+                -WebhookSecret (ConvertTo-SecureString 'whsec-55f1e2' -AsPlainText -Force) -Verbose -Debug -Confirm:$false", Key());
             var line = Assert.Single(run.Verbose, v => v.Contains("/api/sms"));
             Assert.Matches(@"^Otpiq POST http://127\.0\.0\.1:\d+/otpiq/api/sms -> 200 OK in \d+ ms, retry 0$", line);
             Assert.Contains(run.Debug, d => d.Contains("request body") && d.Contains("\"verificationCode\":\"***\""));

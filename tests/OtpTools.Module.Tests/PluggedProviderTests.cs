@@ -53,9 +53,9 @@ namespace OtpTools.Module.Tests
 (Get-Command Send-OtpCode).Parameters.ContainsKey('Priority')
 (TabExpansion2 -inputScript 'Send-OtpCode -Provider Acme -Priority ' -cursorColumn 38).CompletionMatches.CompletionText -join ','
 (TabExpansion2 -inputScript 'Send-OtpCode -Provider ' -cursorColumn 23).CompletionMatches.CompletionText -contains 'Acme'
-[pscustomobject]@{ Phone = '+61412345678'; Code = '1234'; Priority = 'high' } | Send-OtpCode -Provider Acme -ApiKey $k -AcmeToken 'tok-987654321'
+[pscustomobject]@{ Phone = '+61412345678'; Code = '1234'; Priority = 'high' } | Send-OtpCode -Provider Acme -ApiKey $k -AcmeToken (ConvertTo-SecureString 'tok-987654321' -AsPlainText -Force)
 Send-OtpCode -Provider Acme -To +61412345678 -Code 1 -ApiKey $k -Priority urgent
-Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $k -AcmeToken 'tok-987654321'",
+Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $k -AcmeToken (ConvertTo-SecureString 'tok-987654321' -AsPlainText -Force)",
                 new Dictionary<string, object?> { ["k"] = ModuleFixture.Secure("acme-key-1234") });
             Assert.Equal(true, run.Output[0].BaseObject);
             Assert.Equal("high,low,normal", run.Output[1].BaseObject);

@@ -105,8 +105,9 @@ namespace OtpTools.Module.Tests
                 ["otpblue"] = ModuleFixture.Secure(SandboxKeys.OtpBlue),
                 ["pair"] = pair,
                 ["wrongPair"] = new System.Management.Automation.PSCredential("wrong-devkey-1234", ModuleFixture.Secure(SandboxKeys.EngageLabDevSecret)),
-                ["secret"] = webhookSecret,
-                ["header"] = callbackHeader,
+                ["secret"] = ModuleFixture.Secure(webhookSecret),
+                ["header"] = ModuleFixture.Secure(callbackHeader),
+                ["headerWithLf"] = ModuleFixture.Secure(callbackHeader + "\n"),
             };
             var run = _m.Run(@"
                 $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'
@@ -121,7 +122,7 @@ namespace OtpTools.Module.Tests
                     { Send-OtpCode -Provider EngageLab -To leak2@example.com -TemplateId otp-email -Code 1234 -Credential $wrongPair }
                     { Send-OtpCode -Provider EngageLab -To leak3@example.com -TemplateId no-such-template -Credential $pair }
                     { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallback https://cb.example.com -StatusCallbackHeader $header }
-                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallbackHeader ($header + [char]10) }
+                    { Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $otpblue -StatusCallbackHeader $headerWithLf }
                 )
                 foreach ($step in $all) {
                     try { & $step } catch { 'caught: ' + $_ + ' ' + $_.Exception + ' ' + $_.ErrorDetails }

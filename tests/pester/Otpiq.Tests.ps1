@@ -62,10 +62,11 @@ Describe 'Send, then watch deliveries (Otpiq)' {
         $prefix = "http://127.0.0.1:$port/otpiq/"
         $hookSecret = 'pester-hook-secret-3141'
 
+        # One SecureString for both ends: the send hands it to OTPIQ, the listener checks what OTPIQ sends back.
+        $hook = ConvertTo-SecureString $hookSecret -AsPlainText -Force
         $receipts = @('9647501234521', '9647501234522' | Send-OtpCode -Provider Otpiq -ApiKey $key -Code 2468 -WebhookUrl $prefix `
-            -WebhookSecret $hookSecret -DeliveryReportType final)
-        $reports = @(Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix `
-            -WebhookSecret (ConvertTo-SecureString $hookSecret -AsPlainText -Force) -Count 2 -Timeout 00:00:30)
+            -WebhookSecret $hook -DeliveryReportType final)
+        $reports = @(Receive-OtpDeliveryReport -Provider Otpiq -Prefix $prefix -WebhookSecret $hook -Count 2 -Timeout 00:00:30)
 
         $reports.Count | Should -Be 2
         $rows = Assert-CsvRoundTrip -InputObject $reports -Type ([OtpTools.OtpDeliveryReport]) -Path (Join-Path $TestDrive 'deliveries.csv')

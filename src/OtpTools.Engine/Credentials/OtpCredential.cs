@@ -138,7 +138,9 @@ namespace OtpTools.Engine.Credentials
             try
             {
                 ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                return Marshal.PtrToStringUni(ptr) ?? string.Empty;
+                // By its length: read up to the first NUL, a secret holding one would be cut short and pass the checks
+                // for control characters (and a key would go out truncated).
+                return Marshal.PtrToStringUni(ptr, value.Length);
             }
             finally
             {

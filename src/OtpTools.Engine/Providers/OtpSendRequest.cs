@@ -23,7 +23,9 @@ namespace OtpTools.Engine.Providers
         public IDictionary<string, object> Options { get; private set; } = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>A text option's value, or null when not given.</summary>
-        public string? Option(string name) => Options.TryGetValue(name, out var value) ? value as string : null;
+        public string? Option(string name) => Options.TryGetValue(name, out var value)
+            ? value is System.Security.SecureString secret ? Credentials.OtpCredential.Reveal(secret) : value as string
+            : null;
 
         /// <summary>A table option's value, or null when not given.</summary>
         public IDictionary? Table(string name) => Options.TryGetValue(name, out var value) ? value as IDictionary : null;

@@ -29,7 +29,10 @@ namespace OtpTools.Engine.Providers
         public string Help { get; }
         /// <summary>string, or IDictionary for a set of named values (EngageLab's template parameters).</summary>
         public Type ValueType { get; }
-        /// <summary>Never echoed: an error names it without its value.</summary>
+        /// <summary>
+        /// Never echoed: an error names it without its value. Its parameter is a SecureString, like every secret the
+        /// module takes (a webhook secret, an Authorization value), and stays one until the request body is written.
+        /// </summary>
         public bool IsSecret { get; }
         /// <summary>The documented values, offered by tab completion; null for free text.</summary>
         public IReadOnlyList<string>? Values { get; }

@@ -47,6 +47,7 @@ namespace OtpTools.Engine.Sending
                     { ParameterName = given.Key, TargetValue = SendOptionCatalog.IsSecret(given.Key) ? "***" : given.Value is string ? given.Value : given.Key };
                 // Free text goes to the provider: no control, bidi or zero-width characters (the recipient has its own checks).
                 if (given.Value is string text) InputRules.PlainText(text, given.Key, declared.IsSecret);
+                else if (given.Value is System.Security.SecureString) InputRules.PlainText(request.Option(given.Key), given.Key, secret: true);
                 else if (declared.IsTable) InputRules.TemplateValues(given.Value as System.Collections.IDictionary, given.Key);
             }
             InputRules.PlainText(request.Code, nameof(request.Code));
