@@ -20,6 +20,27 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(region, phone.RegionCode);
         }
 
+        [Theory]
+        [InlineData("9647501234568", "+9647501234568")]
+        [InlineData("+61412000148", "+61412000148")]
+        [InlineData("alice@example.com", "alice@example.com")]
+        [InlineData("+", "+")]
+        [InlineData("", "")]
+        [InlineData(null, null)]
+        [InlineData("+614\u001b]0;x", "+614\u001b]0;x")]
+        public void Numbers_the_module_writes_are_E164_with_a_plus_and_anything_else_is_left_alone(string? given, string? written) =>
+            Assert.Equal(written, OtpTools.Engine.Validation.PhoneNumber.AsE164(given));
+
+        [Fact]
+        public void Webhook_recipients_in_digits_alone_are_written_E164()
+        {
+            var blue = Assert.Single(new OtpTools.Engine.Providers.OtpBlue.OtpBlueWebhook().Read("{\"message_id\":\"m\",\"contact\":\"61412000148\",\"status\":\"delivered\"}"));
+            Assert.Equal("+61412000148", blue.Recipient);
+            var lab = Assert.Single(new OtpTools.Engine.Providers.EngageLab.EngageLabWebhook().Read(
+                "{\"total\":1,\"rows\":[{\"message_id\":\"m\",\"to\":\"8613800138000\",\"status\":{\"message_status\":\"delivered\"}}]}"));
+            Assert.Equal("+8613800138000", lab.Recipient);
+        }
+
         [Fact]
         public void A_number_libphonenumber_calls_fixed_line_or_mobile_is_a_mobile_candidate()
         {

@@ -33,7 +33,7 @@ $receipts
                 Assert.True(s.IsFinal);
                 Assert.Equal(200m, s.Cost);
                 Assert.Equal("IQD", s.Currency);
-                Assert.StartsWith("96475012345", s.Recipient);
+                Assert.StartsWith("+96475012345", s.Recipient);   // E.164, though OTPIQ answers digits alone
             });
             var error = Assert.Single(run.Errors);
             Assert.StartsWith("Otpiq.NotFound,", error.FullyQualifiedErrorId);

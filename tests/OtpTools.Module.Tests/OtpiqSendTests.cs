@@ -29,7 +29,7 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
-        public void Send_csv_shaped_rows_yields_one_typed_result_per_row_with_digits_destination_cost_and_credit()
+        public void Send_csv_shaped_rows_yields_one_typed_result_per_row_with_E164_destination_cost_and_credit()
         {
             var before = _m.Sandbox.Otpiq.Deliveries.Count;
             var run = _m.Run(@"
@@ -45,7 +45,7 @@ namespace OtpTools.Module.Tests
             var results = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
             Assert.Equal(new[] { 1, 2, 3, 4 }, results.Select(r => r.Position));
             Assert.All(results, r => Assert.True(r.Success));
-            Assert.Equal(new[] { "9647501234510", "9647501234511", "9647501234512", "13232000003" }, results.Select(r => r.Destination));
+            Assert.Equal(new[] { "+9647501234510", "+9647501234511", "+9647501234512", "+13232000003" }, results.Select(r => r.Destination));
             Assert.Equal(new[] { "+964 750 123 4510", "9647501234511", "009647501234512", "+13232000003" }, results.Select(r => r.Recipient));
             Assert.All(results, r => Assert.Equal("IQD", r.Currency));
             Assert.All(results, r => Assert.Equal(200m, r.Cost));
@@ -57,7 +57,8 @@ namespace OtpTools.Module.Tests
 
             var delivered = _m.Sandbox.Otpiq.Deliveries.Skip(before).ToList();
             Assert.Equal(results.Select(r => r.MessageId), delivered.Select(d => d.SmsId));
-            Assert.Equal(results.Select(r => r.Destination), delivered.Select(d => d.PhoneNumber));
+            // OTPIQ is sent digits alone (its document's form); the receipt writes them E.164, as every provider's does.
+            Assert.Equal(results.Select(r => r.Destination), delivered.Select(d => "+" + d.PhoneNumber));
             Assert.Equal(new[] { "111222", "333444", "12345678901234567890", "5" }, delivered.Select(d => d.VerificationCode));
             Assert.Equal("Contoso", delivered[1].SenderId);
             Assert.Null(delivered[0].SenderId);
@@ -172,7 +173,7 @@ namespace OtpTools.Module.Tests
             Assert.Equal(status, result.ErrorCode);
             Assert.Equal(errorId, result.ErrorId);
             Assert.Equal(1, result.Attempts);
-            Assert.Equal(to, result.Destination);
+            Assert.Equal("+" + to.TrimStart('+'), result.Destination);
             var error = Assert.Single(run.Errors);
             Assert.Equal(errorId + ",OtpTools.SendOtpCodeCommand", error.FullyQualifiedErrorId);
             Assert.Equal(category, error.CategoryInfo.Category);

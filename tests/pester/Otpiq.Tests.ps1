@@ -28,7 +28,7 @@ Describe 'Send-OtpCode -Provider Otpiq' {
         $receipt = Assert-CsvRoundTrip -InputObject $results -Type ([OtpTools.OtpSendResult]) -Path (Join-Path $TestDrive 'receipt.csv')
         $receipt.Count | Should -Be 2
         $receipt.Success | Should -Be @('True', 'True')
-        $receipt.Destination | Should -Be @('9647501234510', '9647501234511')
+        $receipt.Destination | Should -Be @('+9647501234510', '+9647501234511')
         $receipt[0].Recipient | Should -Be '+964 750 123 4510'
         $receipt[0].Currency | Should -Be 'IQD'
         (ConvertFrom-CsvNumber $receipt[0].Cost) | Should -Be 200

@@ -125,7 +125,7 @@ namespace OtpTools.Engine.Sending
             result.Hops = result.Attempts > 0 ? 1 : 0;
             result.Position = request.Position;
             result.Recipient = request.To;
-            result.Destination ??= destination;
+            result.Destination = Validation.PhoneNumber.AsE164(result.Destination ?? destination);
             result.Provider = _connection.Provider.Name;
             result.ProviderType = _connection.Provider.Type.Name;
             result.SentAt ??= result.Attempts > 0 || result.Success ? DateTimeOffset.UtcNow : (DateTimeOffset?)null;

@@ -86,6 +86,20 @@ namespace OtpTools.Engine.Validation
             return true;
         }
 
+        /// <summary>
+        /// A number as the module writes it, whatever form a provider used: E.164 with its '+' (OTPIQ answers and
+        /// reports digits alone). Anything that is not digits (an e-mail address, text) is left as it is.
+        /// </summary>
+        public static string? AsE164(string? number)
+        {
+            if (string.IsNullOrEmpty(number)) return number;
+            var digits = number![0] == '+' ? number.Substring(1) : number;
+            if (digits.Length == 0) return number;
+            foreach (var c in digits)
+                if (c < '0' || c > '9') return number;
+            return "+" + digits;
+        }
+
         public static bool LooksLikeEmail(string? input) =>
             input != null && input.IndexOf('@') > 0 && input.IndexOf('@') == input.LastIndexOf('@');
 

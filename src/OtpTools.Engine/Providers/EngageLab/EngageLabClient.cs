@@ -116,7 +116,7 @@ namespace OtpTools.Engine.Providers.EngageLab
                     MessageId = parsed.MessageId,
                     // The channel of the current phase only: the template may still fall back (e.g. WhatsApp to SMS).
                     Channel = parsed.SendChannel,
-                    Destination = body.To,
+                    Destination = Validation.PhoneNumber.AsE164(body.To),
                     Message = body.Code == null ? "EngageLab generated the code: check what the recipient types with Confirm-OtpCode." : null,
                 };
             }

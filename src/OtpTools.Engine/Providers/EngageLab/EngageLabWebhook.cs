@@ -99,7 +99,7 @@ namespace OtpTools.Engine.Providers.EngageLab
                 reports.Add(new OtpDeliveryReport
                 {
                     MessageId = id,
-                    Recipient = WebhookJson.Text(row, "to"),
+                    Recipient = Validation.PhoneNumber.AsE164(WebhookJson.Text(row, "to")),
                     Status = status,
                     IsFinal = FinalStatuses.Contains(status),
                     Channel = WebhookJson.Text(row, "channel"),

@@ -122,7 +122,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
                     Status = parsed.Status ?? "delivered",
                     MessageId = parsed.MessageId,
                     Message = parsed.Message,
-                    Destination = parsed.Recipient ?? body.Contact,
+                    Destination = Validation.PhoneNumber.AsE164(parsed.Recipient ?? body.Contact),
                     Channel = "imessage",
                 };
             }
@@ -228,7 +228,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
                     Id = i.Id,
                     CreateDate = i.CreateDate.ToUniversalTime(),
                     Region = i.Region,
-                    Contact = i.Contact,
+                    Contact = Validation.PhoneNumber.AsE164(i.Contact),
                     Sender = i.Sender,
                     Status = i.Status,
                     Text = i.Text,

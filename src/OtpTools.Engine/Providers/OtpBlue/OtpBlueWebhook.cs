@@ -33,7 +33,7 @@ namespace OtpTools.Engine.Providers.OtpBlue
                 new OtpDeliveryReport
                 {
                     MessageId = id,
-                    Recipient = WebhookJson.Text(root, "contact") ?? WebhookJson.Text(root, "recipient"),
+                    Recipient = Validation.PhoneNumber.AsE164(WebhookJson.Text(root, "contact") ?? WebhookJson.Text(root, "recipient")),
                     Status = status,
                     // The document names two statuses, delivered and failed; both are the end of a message.
                     IsFinal = status == "delivered" || status == "failed" ? true : (bool?)null,
