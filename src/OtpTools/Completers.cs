@@ -44,7 +44,9 @@ namespace OtpTools
         /// <summary>What a provider is and what it serves, for a cmdlet that it cannot serve: "'Prod' is a registered OtpBlue provider, which serves ...".</summary>
         public static string Describe(ResolvedProvider provider)
         {
-            var serves = ByCommand.Where(c => ProviderCatalog.Supports(c.Value, provider.Type)).Select(c => c.Key).OrderBy(c => c, StringComparer.Ordinal).ToList();
+            // The cmdlets that work with a provider (the registration cmdlets' -Route completion is not serving).
+            var serves = ByCommand.Where(c => !c.Key.EndsWith("-OtpProvider", StringComparison.OrdinalIgnoreCase) && ProviderCatalog.Supports(c.Value, provider.Type))
+                .Select(c => c.Key).OrderBy(c => c, StringComparer.Ordinal).ToList();
             return (provider.Registration == null ? $"'{provider.Name}' is the {provider.Type.Name} provider type" : $"'{provider.Name}' is a registered {provider.Type.Name} provider") +
                    (serves.Count == 0 ? "" : $", which serves {string.Join(", ", serves)}");
         }

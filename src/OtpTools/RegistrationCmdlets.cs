@@ -172,6 +172,10 @@ namespace OtpTools
                         $"Provider type '{Type}' is not known. Use one of: {string.Join(", ", ProviderCatalog.All.Select(t => t.Name))}.")
                     { ParameterName = "Type", TargetValue = Type };
                 RegistrationStore.ValidateName(Name, type);
+                // -ApiKey (or -Credential) with -Vault and no -SecretName: the key is stored under a name made from the
+                // registration's, so one line stores the key and registers the provider.
+                if ((ApiKey != null || Credential != null) && !string.IsNullOrEmpty(Vault) && string.IsNullOrEmpty(SecretName))
+                    SecretName = "OtpTools-" + Name;
                 CheckVault(Vault, SecretName, WebhookSecretName);
                 if (ApiKey != null && Credential != null)
                     throw new OtpException("Registration.SecretTwice", OtpErrorCategory.InvalidArgument,

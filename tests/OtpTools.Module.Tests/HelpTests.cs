@@ -147,6 +147,24 @@ foreach ($c in Get-Command -Module OtpTools) {
             Assert.Empty(uris.Output);
         }
 
+        /// <summary>The README's provider table lists exactly the cmdlets each provider type serves, as the module says it.</summary>
+        [Theory]
+        [InlineData("OtpBlue", "Get-OtpSender -Provider OtpBlue")]
+        [InlineData("GetOtp", "Get-OtpHistory -Provider GetOtp")]
+        [InlineData("Otpiq", "Get-OtpHistory -Provider Otpiq")]
+        [InlineData("EngageLab", "Get-OtpHistory -Provider EngageLab")]
+        public void The_README_provider_table_lists_every_cmdlet_each_provider_serves(string type, string refused)
+        {
+            var error = _m.RunTerminating(refused);
+            var serves = System.Text.RegularExpressions.Regex.Match(error.ToString(), "which serves ([A-Za-z, -]+)").Groups[1].Value
+                .Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim().TrimEnd('.')).OrderBy(c => c).ToList();
+            Assert.NotEmpty(serves);
+            var row = File.ReadAllLines(Path.Combine(Paths.RepoRoot, "README.md")).Single(l => l.StartsWith($"| `{type}` |", StringComparison.Ordinal));
+            var listed = System.Text.RegularExpressions.Regex.Matches(row.Split('|')[2], "`([A-Za-z]+-Otp[A-Za-z]+)`")
+                .Select(m => m.Groups[1].Value).OrderBy(c => c).ToList();
+            Assert.Equal(serves, listed);
+        }
+
         [Fact]
         public void Get_Help_about_OtpTools_shows_the_concepts_and_troubleshooting_topic()
         {

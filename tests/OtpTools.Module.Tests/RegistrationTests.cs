@@ -52,6 +52,21 @@ Get-OtpProvider | ForEach-Object { '{0}={1}' -f $_.Name, $_.IsDefault }", new Di
         }
 
         [Fact]
+        public void One_line_stores_the_key_in_the_vault_and_registers_the_provider_as_the_README_says()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run(StandIn.WithVault() + @"
+Register-OtpProvider -Name Prod -Type OtpBlue -Vault CorpVault -ApiKey $key -Default
+(Get-OtpProvider Prod).SecretName
+Send-OtpCode -To +61412345678 -Code 123456", ModuleFixture.OtpBlueKey());
+            Assert.Empty(run.Errors);
+            Assert.Null(run.Terminating);
+            Assert.Contains(run.Output, o => "OtpTools-Prod".Equals(o.BaseObject));
+            Assert.True(Assert.Single(run.Objects<OtpSendResult>()).Success);
+            Assert.DoesNotContain(Sandbox.SandboxKeys.OtpBlue, config.FileText);
+        }
+
+        [Fact]
         public void Verbose_names_the_registrations_file_in_use()
         {
             using var config = new ConfigScope();
