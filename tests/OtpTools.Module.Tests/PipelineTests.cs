@@ -194,5 +194,56 @@ namespace OtpTools.Module.Tests
             Assert.DoesNotContain("\u2026", table);
             Assert.Contains("https://otp-gateway.internal.example.com/otpblue/v1", strings[1]);
         }
+
+        [Fact]
+        public void Receipt_tables_show_the_whole_error_at_80_columns_and_the_whole_message_id_at_200()
+        {
+            var run = _m.Run(@"
+                $receipts = @('+61412345678', 'not-a-number') | Send-OtpCode -Provider OtpBlue -Code 1 -ApiKey $blue -ErrorAction SilentlyContinue
+                $receipts | Format-Table | Out-String -Width 80
+                $receipts | Format-Table | Out-String -Width 200
+                ($receipts | Where-Object Success).MessageId", Keys());
+            var strings = run.Output.Select(o => o.BaseObject).OfType<string>().ToList();
+            var (narrow, wide, id) = (strings[0], strings[1], strings[2]);
+            Assert.Contains("Validation.InvalidPhoneNumber", narrow);
+            Assert.Contains("Validation.InvalidPhoneNumber", wide);
+            Assert.Contains(id, wide);
+            Assert.All(narrow.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
+        }
+
+        [Fact]
+        public void OTPIQ_sender_tables_show_its_prices_and_GetOTP_sender_tables_their_own_columns_at_80()
+        {
+            var run = _m.Run(@"
+                Get-OtpSender -Provider Otpiq -ApiKey $otpiq | Format-Table | Out-String -Width 80
+                Get-OtpSender -Provider GetOtp -ApiKey $getotp -First 3 | Format-Table | Out-String -Width 80
+                $csv = Join-Path ([IO.Path]::GetTempPath()) ('senders-' + [guid]::NewGuid() + '.csv')
+                Get-OtpSender -Provider Otpiq -ApiKey $otpiq | Export-Csv -Path $csv
+                'header: ' + (Get-Content $csv -First 1)
+                Remove-Item $csv
+                (Get-OtpSender -Provider Otpiq -ApiKey $otpiq)[0] -is [OtpTools.OtpSender]", Keys());
+            Assert.Empty(run.Errors);
+            var strings = run.Output.Select(o => o.BaseObject).OfType<string>().ToList();
+            var (iq, go) = (strings[0], strings[1]);
+            Assert.Contains("Korek", iq);
+            Assert.Contains("AsiaCell", iq);
+            Assert.Contains("200", iq);
+            Assert.DoesNotContain("MonthlyCost", iq);
+            Assert.Contains("MonthlyCost", go);
+            Assert.DoesNotContain("Korek", go);
+            // The view's type name changes nothing else: the same CSV columns, the same .NET type.
+            var header = strings.Single(t => t.StartsWith("header: ", StringComparison.Ordinal));
+            Assert.Contains("PriceOthers", header);
+            Assert.DoesNotContain("#TYPE", header);
+            Assert.Equal(true, run.Output.Last().BaseObject);
+        }
+
+        [Fact]
+        public void Provider_tables_show_a_routes_members()
+        {
+            using var config = new ConfigScope();
+            var run = _m.Run("Register-OtpProvider -Name Verify -Route OtpBlue, Otpiq; Get-OtpProvider | Format-Table | Out-String -Width 80");
+            Assert.Contains("OtpBlue > Otpiq", run.Output.Select(o => o.BaseObject).OfType<string>().Single());
+        }
     }
 }
