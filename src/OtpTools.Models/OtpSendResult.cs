@@ -16,7 +16,13 @@ namespace OtpTools
         public string? Provider { get; set; }
         public string? ProviderType { get; set; }
         public string? MessageId { get; set; }
+        /// <summary>
+        /// The channel the provider says it used, or is using (OTP Blue: imessage; EngageLab: the current phase's
+        /// channel); empty when its answer does not say (OTPIQ: its track and delivery reports do).
+        /// </summary>
         public string? Channel { get; set; }
+        /// <summary>The channel asked for (OTPIQ's -Channel, auto by default); empty where the provider or its template decides.</summary>
+        public string? RequestedChannel { get; set; }
         public string? ErrorCode { get; set; }
         public string? ErrorId { get; set; }
         public string? ErrorMessage { get; set; }

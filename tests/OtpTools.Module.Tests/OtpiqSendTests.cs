@@ -49,7 +49,9 @@ namespace OtpTools.Module.Tests
             Assert.Equal(new[] { "+964 750 123 4510", "9647501234511", "009647501234512", "+13232000003" }, results.Select(r => r.Recipient));
             Assert.All(results, r => Assert.Equal("IQD", r.Currency));
             Assert.All(results, r => Assert.Equal(200m, r.Cost));
-            Assert.All(results, r => Assert.Equal("auto", r.Channel));
+            // The channel asked for; the one used is OTPIQ's to say later (Get-OtpDeliveryStatus, its reports).
+            Assert.All(results, r => Assert.Equal("auto", r.RequestedChannel));
+            Assert.All(results, r => Assert.Null(r.Channel));
             Assert.All(results, r => Assert.Equal("prepaid", r.PaymentType));
             Assert.All(results, r => Assert.Equal(true, r.CanCover));
             for (var i = 1; i < results.Count; i++) Assert.Equal(results[i - 1].RemainingCredit - 200m, results[i].RemainingCredit);
@@ -74,7 +76,7 @@ namespace OtpTools.Module.Tests
 
             Assert.Empty(run.Errors);
             var result = Assert.Single(run.Objects<OtpSendResult>());
-            Assert.Equal("whatsapp-sms", result.Channel);
+            Assert.Equal("whatsapp-sms", result.RequestedChannel);
             var d = Assert.Single(_m.Sandbox.Otpiq.Deliveries.Skip(before));
             Assert.Equal("whatsapp-sms", d.Provider);
             Assert.Equal("68c46fecc509cdcec8fb3ef2", d.WhatsappAccountId);

@@ -103,7 +103,8 @@ namespace OtpTools.Engine.Providers.Otpiq
                     MessageId = parsed.SmsId,
                     Message = parsed.Message,
                     Destination = Validation.PhoneNumber.AsE164(body.PhoneNumber),
-                    Channel = body.Provider,
+                    // OTPIQ's answer does not say which channel it used: what was asked for is all that is known.
+                    RequestedChannel = body.Provider,
                     Cost = parsed.Cost,
                     RemainingCredit = parsed.RemainingCredit,
                     Currency = OtpiqLimits.Currency,
