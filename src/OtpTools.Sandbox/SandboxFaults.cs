@@ -39,6 +39,8 @@ namespace OtpTools.Sandbox
         EscapeSequences,
         /// <summary>Not processed: a 400 whose provider message and code carry ESC/OSC sequences, BEL, NUL and bidi overrides.</summary>
         EscapeSequencesInError,
+        /// <summary>Not processed: a 400 whose message echoes the request body (with whatever secret it carried), as is.</summary>
+        EchoRequestBody,
         /// <summary>Processed, then 200 with <c>{}</c>: no field the documents mark as returned on success.</summary>
         EmptySuccess,
     }
@@ -140,7 +142,9 @@ namespace OtpTools.Sandbox
                     return;
                 case FaultKind.EchoCredential:
                 case FaultKind.EscapeSequencesInError:
+                case FaultKind.EchoRequestBody:
                     var echoed = fault.Kind == FaultKind.EscapeSequencesInError ? Hostile
+                        : fault.Kind == FaultKind.EchoRequestBody ? await new StreamReader(context.Request.Body).ReadToEndAsync().ConfigureAwait(false)
                         : context.Request.Headers.Authorization.ToString() + context.Request.Headers["X-OTP-Key"].ToString();
                     response.StatusCode = 400;
                     response.ContentType = "application/json";

@@ -31,8 +31,11 @@ namespace OtpTools
         /// <summary>Where engine code running on other threads leaves its verbose, debug and warning lines.</summary>
         protected IOtpTrace NewTrace() => new QueueTrace(_traceLines, Wanted("Verbose"), Wanted("Debug"));
 
-        /// <summary>Masks secrets in a text before it is shown; the API cmdlets mask their credentials.</summary>
-        protected virtual string Redact(string text) => text;
+        /// <summary>
+        /// The one gate every outward text passes (objects, errors, trace lines): the secrets of this run masked, text
+        /// from outside made terminal-safe. Credentials, secret options and webhook secrets are added as they come in.
+        /// </summary>
+        protected OutwardText Outward { get; } = new OutwardText();
 
         /// <summary>Whether Verbose or Debug text would be shown (the switch, or the preference variable).</summary>
         private bool Wanted(string stream) =>
@@ -87,7 +90,7 @@ namespace OtpTools
         {
             while (_traceLines.TryDequeue(out var line))
             {
-                var text = TerminalText.Safe(Redact(line.Text));
+                var text = Outward.Show(line.Text);
                 if (line.Kind == TraceKind.Debug) WriteDebug(text);
                 else if (line.Kind == TraceKind.Warning) WriteWarning(text);
                 else WriteVerbose(text);
@@ -95,13 +98,13 @@ namespace OtpTools
         }
 
         /// <summary>Writes an object made of provider text, with that text made safe for a terminal.</summary>
-        protected void WriteProviderObject(object item) => WriteObject(TerminalText.Clean(item));
+        protected void WriteProviderObject(object item) => WriteObject(Outward.Clean(item));
 
         /// <summary>Writes a send receipt: provider text made safe, its Recipient kept as the caller typed it.</summary>
-        protected void WriteReceipt(OtpSendResult receipt) => WriteObject(TerminalText.Clean(receipt, recipientIsCallers: true));
+        protected void WriteReceipt(OtpSendResult receipt) => WriteObject(Outward.Clean(receipt, recipientIsCallers: true));
 
         protected ErrorRecord ToErrorRecord(OtpException error, object? input) =>
-            OtpErrors.ToRecord(error, input, Redact);
+            OtpErrors.ToRecord(error, input, Outward);
 
         protected void WriteOtpError(OtpException error, object? input) => WriteError(ToErrorRecord(error, input));
 
@@ -152,7 +155,6 @@ namespace OtpTools
     /// </summary>
     public abstract class OtpCmdlet : OtpEngineCmdlet
     {
-        private readonly List<OtpCredential> _credentials = new List<OtpCredential>();
 
         /// <summary>
         /// The -Provider value each cmdlet declares (a provider type such as OtpBlue or a registered name): one
@@ -242,20 +244,13 @@ namespace OtpTools
                 { ParameterName = "Provider", TargetValue = name };
             ProviderName = provider.Name;
             var credential = ResolveCredential(provider);
-            _credentials.Add(credential);
+            Outward.Add(credential);
             WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
             var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
             var connection = OtpConnection.Open(provider, credential, NewTrace(), options);
             client = (TCapability)provider.Type.CreateClient(connection);
             _connection = connection;
             return connection;
-        }
-
-        /// <summary>Every credential of this run masked in a text (a route has one per provider).</summary>
-        protected override string Redact(string text)
-        {
-            foreach (var credential in _credentials) text = credential.Redact(text);
-            return text;
         }
 
         private OtpCredential ResolveCredential(ResolvedProvider provider)

@@ -1,17 +1,19 @@
 using System;
 using System.Management.Automation;
 using OtpTools.Engine;
+using OtpTools.Engine.Http;
 
 namespace OtpTools
 {
     /// <summary>Engine errors as ErrorRecords: one place for category mapping and redaction.</summary>
     internal static class OtpErrors
     {
-        public static ErrorRecord ToRecord(OtpException error, object? input, Func<string, string>? redact = null)
+        public static ErrorRecord ToRecord(OtpException error, object? input, OutwardText? outward = null)
         {
+            outward ??= new OutwardText();
             var category = Enum.TryParse<ErrorCategory>(error.Category.ToString(), out var parsed) ? parsed : ErrorCategory.NotSpecified;
-            var message = OtpTools.Engine.Http.TerminalText.Safe(redact?.Invoke(error.Message) ?? error.Message);
-            var record = new ErrorRecord(new OtpToolsException(message, error, redact), error.ErrorId, category, error.TargetValue ?? input)
+            var message = outward.Show(error.Message);
+            var record = new ErrorRecord(new OtpToolsException(message, error, outward), error.ErrorId, category, error.TargetValue ?? input)
             {
                 ErrorDetails = new ErrorDetails(message),
             };

@@ -8,9 +8,9 @@ namespace OtpTools
     /// </summary>
     public sealed class OtpToolsException : Exception
     {
-        internal OtpToolsException(string message, Engine.OtpException error, Func<string, string>? redact = null) : base(message)
+        internal OtpToolsException(string message, Engine.OtpException error, Engine.Http.OutwardText outward) : base(message)
         {
-            string? Outward(string? text) => text == null ? null : Engine.Http.TerminalText.Safe(redact?.Invoke(text) ?? text);
+            string? Outward(string? text) => text == null ? null : outward.Show(text);
             ErrorId = error.ErrorId;
             Provider = error.Provider;
             HttpStatus = error.HttpStatus;

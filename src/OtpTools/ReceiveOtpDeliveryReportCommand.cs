@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using OtpTools.Engine;
+using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Webhooks;
 
@@ -68,6 +69,7 @@ namespace OtpTools
                         $"{ProviderCapabilityAttribute.Describe(provider)}; it sends no delivery webhooks.")
                     { ParameterName = "Provider", TargetValue = Provider };
                 secret = ResolveSecret(provider, hook);
+                secret.ShowMaskedIn(Outward);
                 // Nonces of signed callbacks outlive this listener, so a replay after a restart is refused too.
                 var replays = new ReplayGuard(System.IO.Path.Combine(ReplayGuard.StateFolder(Environment.GetEnvironmentVariable),
                     $"webhook-nonces-{provider.Type.Name.ToLowerInvariant()}.txt"));
@@ -127,11 +129,11 @@ namespace OtpTools
             if (wantsPair && WebhookSecret != null)
                 throw new OtpException("Webhook.WrongSecretKind", OtpErrorCategory.InvalidArgument,
                     $"{provider.Type.Name} signs its callbacks with a user name and secret: pass them as -Credential, not -WebhookSecret.")
-                { ParameterName = "WebhookSecret", TargetValue = "***" };
+                { ParameterName = "WebhookSecret", TargetValue = OutwardText.Mask };
             if (!wantsPair && Credential != null)
                 throw new OtpException("Webhook.WrongSecretKind", OtpErrorCategory.InvalidArgument,
                     $"{provider.Type.Name} sends back one secret value: pass it as -WebhookSecret, not -Credential.")
-                { ParameterName = "Credential", TargetValue = "***" };
+                { ParameterName = "Credential", TargetValue = OutwardText.Mask };
             if (wantsPair && Credential != null)
                 return new WebhookSecret(Credential.Password, Credential.UserName);
             if (!wantsPair && WebhookSecret != null) return new WebhookSecret(WebhookSecret);

@@ -128,7 +128,7 @@ namespace OtpTools
                 }
             }
             _run = new BulkSendRun(sender,
-                new BulkSendOptions { ThrottleLimit = ThrottleLimit, StopAtFirstFailure = _stopAtFirstFailure, Journal = _journal },
+                new BulkSendOptions { ThrottleLimit = ThrottleLimit, StopAtFirstFailure = _stopAtFirstFailure, Journal = _journal, Outward = Outward },
                 ProviderName!);
             _clock.Start();
         }
@@ -251,6 +251,8 @@ namespace OtpTools
             {
                 var value = option.Value is PSObject wrapped ? wrapped.BaseObject : option.Value;
                 if (!option.IsSet || value == null) continue;
+                // A secret option's value is masked wherever it could be echoed (a provider's error, a trace line).
+                if (value is System.Security.SecureString secret) Outward.AddSecret(secret);
                 request.Options[option.Name] = value is System.Collections.IDictionary table ? Unwrapped(table)! : value;
             }
             return request;

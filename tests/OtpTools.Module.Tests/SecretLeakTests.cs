@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Linq;
 using OtpTools.Sandbox;
@@ -17,6 +19,39 @@ namespace OtpTools.Module.Tests
         /// Every cmdlet with -Verbose -Debug, successes and failures (wrong key, bad input, provider refusal, missing
         /// secret, locked vault, damaged file): no stream, error, exception text or the registrations file shows a key.
         /// </summary>
+        [Theory]
+        [InlineData("otpiq", "Send-OtpCode -Provider Otpiq -To 9647501234593 -Code 1234 -ApiKey $otpiq -WebhookUrl https://h.example.com/r -WebhookSecret $secret -JournalPath $journal -Debug")]
+        [InlineData("otpblue", "Send-OtpCode -Provider OtpBlue -To +61412345677 -Code 1 -ApiKey $otpblue -StatusCallback https://cb.example.com -StatusCallbackHeader $secret -JournalPath $journal -Debug")]
+        public void A_secret_option_echoed_by_the_provider_is_masked_in_every_outward_text(string prefix, string command)
+        {
+            const string secret = "whsec-\"echo\"+me/7731";
+            var journal = Path.Combine(Hermetic.Root, "echo-" + Guid.NewGuid().ToString("N") + ".jsonl");
+            _m.Sandbox.Faults.Inject(prefix, FaultKind.EchoRequestBody, times: 1);
+            ScriptRun run;
+            try
+            {
+                run = _m.Run("$DebugPreference = 'Continue'\n" + command + " -ErrorVariable failed -ErrorAction SilentlyContinue\n" +
+                             "$failed | ForEach-Object { $_.Exception.ProviderMessage; $_.Exception.Message; [string]$_.ErrorDetails }\n" +
+                             "Get-Content $journal -Raw", new Dictionary<string, object?>
+                             {
+                                 ["otpiq"] = ModuleFixture.Secure(SandboxKeys.Otpiq),
+                                 ["otpblue"] = ModuleFixture.Secure(SandboxKeys.OtpBlue),
+                                 ["secret"] = ModuleFixture.Secure(secret),
+                                 ["journal"] = journal,
+                             });
+            }
+            finally
+            {
+                _m.Sandbox.Faults.Clear();
+            }
+            var receipt = Assert.Single(run.Objects<OtpSendResult>());
+            Assert.False(receipt.Success);
+            var text = run.AllText() + string.Join("\n", run.Output.Select(o => o.BaseObject?.ToString())) + receipt.ErrorMessage + receipt.Message;
+            Assert.Contains("***", text);
+            foreach (var form in new[] { secret, System.Text.Json.JsonEncodedText.Encode(secret).ToString(), Uri.EscapeDataString(secret) })
+                Assert.DoesNotContain(form, text, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void No_key_appears_in_any_stream_error_exception_or_the_registrations_file()
         {

@@ -51,22 +51,13 @@ namespace OtpTools.Engine.Credentials
         /// relaxed encoder), URL-escaped, Base64 alone and as HTTP Basic's key:secret pair. Longest first, so a form
         /// that contains another is masked whole.
         /// </summary>
-        private string[] Forms() => _forms ??= ComputeForms();
+        internal string[] Forms() => _forms ??= ComputeForms();
 
         private string[] ComputeForms()
         {
-            var forms = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             var key = RevealKey();
             var secret = RevealSecret();
-            foreach (var value in new[] { key, secret })
-            {
-                if (value.Length < 4) continue;
-                forms.Add(value);
-                forms.Add(System.Text.Json.JsonEncodedText.Encode(value).ToString());
-                forms.Add(System.Text.Json.JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
-                forms.Add(Uri.EscapeDataString(value));
-                forms.Add(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)));
-            }
+            var forms = new System.Collections.Generic.HashSet<string>(Http.OutwardText.FormsOf(key, secret), StringComparer.Ordinal);
             if (secret.Length > 0)
                 forms.Add(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key + ":" + secret)));
             var ordered = new string[forms.Count];
@@ -99,7 +90,7 @@ namespace OtpTools.Engine.Credentials
             if (string.IsNullOrEmpty(text)) return text;
             foreach (var form in Forms())
             {
-                if (text.IndexOf(form, StringComparison.Ordinal) >= 0) text = text.Replace(form, "***");
+                if (text.IndexOf(form, StringComparison.Ordinal) >= 0) text = text.Replace(form, Http.OutwardText.Mask);
             }
             return text;
         }

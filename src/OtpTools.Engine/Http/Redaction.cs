@@ -6,7 +6,7 @@ namespace OtpTools.Engine.Http
     /// <summary>The one place where text about HTTP calls is made safe to show.</summary>
     public static class Redaction
     {
-        private const string Mask = "***";
+        private const string Mask = OutwardText.Mask;
 
         // Query parameters and JSON fields that carry a secret or a passcode.
         private static readonly Regex SecretQuery =

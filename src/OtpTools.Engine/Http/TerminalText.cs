@@ -78,7 +78,10 @@ namespace OtpTools.Engine.Http
         /// given so the receipt joins back to its row; a Recipient from anywhere else (a provider, a webhook, a journal
         /// file) is made safe like every other field.
         /// </summary>
-        public static T Clean<T>(T item, bool recipientIsCallers = false) where T : class
+        public static T Clean<T>(T item, bool recipientIsCallers = false) where T : class => Clean(item, recipientIsCallers, null);
+
+        /// <summary>As <see cref="Clean{T}(T, bool)"/>, each value passing <paramref name="redact"/> first (the outward gate's secrets).</summary>
+        internal static T Clean<T>(T item, bool recipientIsCallers, Func<string, string>? redact) where T : class
         {
             var cache = recipientIsCallers ? StringPropertiesButRecipient : StringProperties;
             foreach (var property in cache.GetOrAdd(item.GetType(), type =>
@@ -89,7 +92,7 @@ namespace OtpTools.Engine.Http
             {
                 if (property.Get(item) is string text)
                 {
-                    var safe = Safe(text);
+                    var safe = Safe(redact == null ? text : redact(text));
                     if (!ReferenceEquals(safe, text)) property.Set(item, safe);
                 }
             }

@@ -17,6 +17,8 @@ namespace OtpTools.Engine.Sending
         public bool StopAtFirstFailure { get; set; }
         /// <summary>The journal, when the run keeps one.</summary>
         public SendJournal? Journal { get; set; }
+        /// <summary>The run's outward gate: a receipt passes it before the journal or the caller sees it.</summary>
+        public Http.OutwardText Outward { get; set; } = new Http.OutwardText();
     }
 
     /// <summary>
@@ -100,7 +102,7 @@ namespace OtpTools.Engine.Sending
         {
             var result = new OtpSendResult { Status = status, Message = message };
             _service.Stamp(result, prepared.Request, prepared.Destination);
-            _options.Journal?.Result(result);
+            _options.Journal?.Result(_options.Outward.Clean(result, recipientIsCallers: true));
             return new SendOutcome(result, null);
         }
 
@@ -188,7 +190,7 @@ namespace OtpTools.Engine.Sending
         {
             Count(outcome.Result);
             if (_options.StopAtFirstFailure && !outcome.Result.Success && !outcome.Quiet) Interlocked.Exchange(ref _halted, 1);
-            _options.Journal?.Result(outcome.Result);
+            _options.Journal?.Result(_options.Outward.Clean(outcome.Result, recipientIsCallers: true));
         }
 
         private void Count(OtpSendResult result)

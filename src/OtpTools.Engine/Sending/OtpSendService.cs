@@ -44,7 +44,7 @@ namespace OtpTools.Engine.Sending
                     throw new OtpException("Validation.UnsupportedParameter", OtpErrorCategory.InvalidArgument,
                         $"-{given.Key} does not apply to {type.Name} provider '{_connection.Provider.Name}'" +
                         $" ({type.Name} takes: {Describe(type.SendOptions)}).")
-                    { ParameterName = given.Key, TargetValue = SendOptionCatalog.IsSecret(given.Key) ? "***" : given.Value is string ? given.Value : given.Key };
+                    { ParameterName = given.Key, TargetValue = SendOptionCatalog.IsSecret(given.Key) ? Http.OutwardText.Mask : given.Value is string ? given.Value : given.Key };
                 // Free text goes to the provider: no control, bidi or zero-width characters (the recipient has its own checks).
                 if (given.Value is string text) InputRules.PlainText(text, given.Key, declared.IsSecret);
                 else if (given.Value is System.Security.SecureString) InputRules.PlainText(request.Option(given.Key), given.Key, secret: true);

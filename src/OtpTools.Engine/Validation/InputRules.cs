@@ -64,7 +64,7 @@ namespace OtpTools.Engine.Validation
             var at = 0;
             while (at < value.Length && value[at] == safe[at]) at++;
             var character = $"U+{(int)value[at]:X4}";
-            throw Invalid("Validation.InvalidCharacters", parameter, secret ? "***" : value,
+            throw Invalid("Validation.InvalidCharacters", parameter, secret ? Http.OutwardText.Mask : value,
                 $"-{parameter} {(secret ? "" : $"'{safe}' ")}contains {character} at position {at + 1}: control, bidirectional and " +
                 "zero-width characters and lone surrogates cannot be sent. Remove it (a value copied from a document or a web page often carries one).");
         }

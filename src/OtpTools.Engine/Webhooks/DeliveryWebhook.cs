@@ -105,6 +105,9 @@ namespace OtpTools.Engine.Webhooks
         internal byte[] Secret { get; }
         public string? UserName { get; }
 
+        /// <summary>The secret joins the outward gate's, so an echo of it is masked like a key.</summary>
+        public void ShowMaskedIn(Http.OutwardText outward) => outward.AddSecret(Encoding.UTF8.GetString(Secret));
+
         /// <summary>Whether <paramref name="given"/> is the secret, taking the same time wherever they differ.</summary>
         internal bool Matches(string? given) => FixedTime.AreEqual(Encoding.UTF8.GetBytes(given ?? ""), Secret);
 

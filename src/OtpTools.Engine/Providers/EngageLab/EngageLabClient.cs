@@ -59,7 +59,7 @@ namespace OtpTools.Engine.Providers.EngageLab
             }
             AddParameter(parameters, EngageLabLimits.SenderParameter, request.Sender, "Sender");
             if (!string.IsNullOrEmpty(request.Code) && parameters.ContainsKey("code"))
-                throw InputRules.Invalid("Validation.ConflictingTemplateParameter", "Code", "***",
+                throw InputRules.Invalid("Validation.ConflictingTemplateParameter", "Code", Http.OutwardText.Mask,
                     "-Code goes to EngageLab's own code field (/v1/codes), and -TemplateParameter also sets a template variable 'code' that could show another value; give the code once.");
             var language = string.IsNullOrWhiteSpace(request.Language) ? EngageLabLimits.DefaultLanguage
                 : InputRules.OneOf(request.Language!.Trim(), EngageLabLimits.Languages, "Language", "Validation.LanguageNotSupported", Provider);
@@ -92,7 +92,7 @@ namespace OtpTools.Engine.Providers.EngageLab
         {
             if (string.IsNullOrEmpty(value)) return;
             if (parameters.TryGetValue(name, out var given) && given != value)
-                throw InputRules.Invalid("Validation.ConflictingTemplateParameter", parameter, parameter == "Code" ? "***" : value,
+                throw InputRules.Invalid("Validation.ConflictingTemplateParameter", parameter, parameter == "Code" ? Http.OutwardText.Mask : value,
                     $"-{parameter} fills the EngageLab template variable '{name}', which -TemplateParameter also sets to another value; give it once.");
             parameters[name] = value!;
         }

@@ -67,7 +67,7 @@ namespace OtpTools.Engine.Providers.Otpiq
             }
             else if (reportType != null || webhookSecret != null)
             {
-                var (name, value) = reportType != null ? ("DeliveryReportType", reportType) : ("WebhookSecret", "***");
+                var (name, value) = reportType != null ? ("DeliveryReportType", reportType) : ("WebhookSecret", Http.OutwardText.Mask);
                 throw InputRules.Invalid("Validation.DeliveryReportWithoutWebhookUrl", name, value,
                     $"-{name} configures OTPIQ's delivery report webhook; give -WebhookUrl as well.");
             }
