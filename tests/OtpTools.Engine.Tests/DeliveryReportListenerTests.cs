@@ -271,6 +271,24 @@ namespace OtpTools.Engine.Tests
             }
         }
 
+        [Fact]
+        public async Task An_authenticated_body_that_stops_arriving_is_answered_408_and_never_written()
+        {
+            var listener = Otpiq(out var url, out _, new ListenerLimits { BodyTimeout = TimeSpan.FromMilliseconds(300) });
+            try
+            {
+                var body = Encoding.UTF8.GetBytes(Report("stalled-body"));
+                using var socket = await ConnectAsync(url, Head(url, $"{OtpiqWebhook.SecretHeader}: {Token}\r\n", body.Length), body.Take(10).ToArray());
+                Assert.StartsWith("HTTP/1.1 408", await AnswerOf(socket));
+                Assert.Equal(0, listener.Queued);
+                Assert.Equal(0, listener.Answered.GetValueOrDefault(200));
+            }
+            finally
+            {
+                listener.Dispose();
+            }
+        }
+
         [Theory]
         [InlineData("abc\rdef")]
         [InlineData("abc\u0000def")]
