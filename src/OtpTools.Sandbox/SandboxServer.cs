@@ -79,6 +79,16 @@ namespace OtpTools.Sandbox
                 .OrderBy(t => t.Name, StringComparer.Ordinal)
                 .Select(t => (ISandboxProvider)Activator.CreateInstance(t)!);
 
+        /// <summary>A loopback port free a moment ago: for a webhook listener the sandbox posts to, in tests and scripts.</summary>
+        public static int FreeLoopbackPort()
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            return port;
+        }
+
         /// <summary>The command-line options the discovered providers declare (for the program's usage line).</summary>
         public static IReadOnlyList<(string Option, string Argument)> DeclaredOptions() => Discover().SelectMany(p => p.Options).ToList();
 

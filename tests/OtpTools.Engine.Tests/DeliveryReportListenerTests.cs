@@ -44,14 +44,7 @@ namespace OtpTools.Engine.Tests
             public void Warning(string message) => Lines.Enqueue("WARNING: " + message);
         }
 
-        private static int FreePort()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
+        private static int FreePort() => SandboxServer.FreeLoopbackPort();
 
         private static DeliveryReportListener Otpiq(out string url, out Trace trace, ListenerLimits? limits = null, string secret = Token)
         {

@@ -24,14 +24,7 @@ namespace OtpTools.Module.Tests
         private readonly ModuleFixture _m;
         public DeliveryReportTests(ModuleFixture fixture) => _m = fixture;
 
-        private static int FreePort()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
+        private static int FreePort() => SandboxServer.FreeLoopbackPort();
 
         private static Dictionary<string, object?> Vars(string prefix) => new Dictionary<string, object?>
         {
