@@ -44,6 +44,12 @@ namespace OtpTools.Sandbox
         /// <summary>Takes one of its own options; false when the value is not one it accepts.</summary>
         bool TrySetOption(string option, string value) => false;
 
+        /// <summary>
+        /// Send-OtpCode's arguments (recipient, code, required options; no -Provider, no credential) for a send this
+        /// sandbox accepts, or null for a provider that cannot send: the conformance suite sends with it.
+        /// </summary>
+        string? SampleSend => null;
+
         /// <summary>Gives its listings (history, senders) this many rows, where it has any.</summary>
         void Seed(int rows) { }
 
@@ -73,7 +79,7 @@ namespace OtpTools.Sandbox
         }
 
         /// <summary>Every provider in this assembly: a class with a public parameterless constructor.</summary>
-        private static IEnumerable<ISandboxProvider> Discover() =>
+        public static IEnumerable<ISandboxProvider> Discover() =>
             typeof(SandboxServer).Assembly.GetTypes()
                 .Where(t => t.IsClass && !t.IsAbstract && typeof(ISandboxProvider).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) != null)
                 .OrderBy(t => t.Name, StringComparer.Ordinal)

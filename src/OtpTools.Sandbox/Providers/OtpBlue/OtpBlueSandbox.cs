@@ -50,6 +50,7 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
 
         public string Prefix => "otpblue";
         public string TypeName => "OtpBlue";
+        public string? SampleSend => "-To +61412345678 -Code 482913";
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public IEnumerable<string> Notes => new[]
         {

@@ -54,6 +54,7 @@ namespace OtpTools.Sandbox.Providers.Otpiq
 
         public string Prefix => "otpiq";
         public string TypeName => "Otpiq";
+        public string? SampleSend => "-To +9647501234567 -Code 482913";
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--otpiq-credit", "<IQD>") };
 
