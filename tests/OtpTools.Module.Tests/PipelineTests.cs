@@ -217,6 +217,7 @@ namespace OtpTools.Module.Tests
             var run = _m.Run(@"
                 Get-OtpSender -Provider Otpiq -ApiKey $otpiq | Format-Table | Out-String -Width 80
                 Get-OtpSender -Provider GetOtp -ApiKey $getotp -First 3 | Format-Table | Out-String -Width 80
+                'wide: ' + (Get-OtpSender -Provider Otpiq -ApiKey $otpiq | Format-Table | Out-String -Width 200)
                 $csv = Join-Path ([IO.Path]::GetTempPath()) ('senders-' + [guid]::NewGuid() + '.csv')
                 Get-OtpSender -Provider Otpiq -ApiKey $otpiq | Export-Csv -Path $csv
                 'header: ' + (Get-Content $csv -First 1)
@@ -231,6 +232,10 @@ namespace OtpTools.Module.Tests
             Assert.DoesNotContain("MonthlyCost", iq);
             Assert.Contains("MonthlyCost", go);
             Assert.DoesNotContain("Korek", go);
+            var wide = strings.Single(t => t.StartsWith("wide: ", StringComparison.Ordinal));
+            Assert.Contains("Korek", wide);
+            Assert.Contains("Otpiq", wide);   // the provider column gets what a wide terminal leaves
+            Assert.All(iq.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
             // The view's type name changes nothing else: the same CSV columns, the same .NET type.
             var header = strings.Single(t => t.StartsWith("header: ", StringComparison.Ordinal));
             Assert.Contains("PriceOthers", header);
@@ -242,8 +247,10 @@ namespace OtpTools.Module.Tests
         public void Provider_tables_show_a_routes_members()
         {
             using var config = new ConfigScope();
-            var run = _m.Run("Register-OtpProvider -Name Verify -Route OtpBlue, Otpiq; Get-OtpProvider | Format-Table | Out-String -Width 80");
-            Assert.Contains("OtpBlue > Otpiq", run.Output.Select(o => o.BaseObject).OfType<string>().Single());
+            var run = _m.Run("Register-OtpProvider -Name Verify -Route OtpBlue, Otpiq; foreach ($w in 80, 200) { Get-OtpProvider | Format-Table | Out-String -Width $w }");
+            var tables = run.Output.Select(o => o.BaseObject).OfType<string>().ToList();
+            Assert.Equal(2, tables.Count);
+            Assert.All(tables, t => Assert.Contains("OtpBlue > Otpiq", t));
         }
     }
 }
