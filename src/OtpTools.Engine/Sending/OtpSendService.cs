@@ -60,23 +60,22 @@ namespace OtpTools.Engine.Sending
         public string ProviderType => _connection.Provider.Type.Name;
 
         /// <summary>
-        /// Prepares a row for this provider as one hop of a route: parameters this provider does not take are left out
-        /// (a route gives each provider its own); <paramref name="dropped"/> names them.
+        /// Prepares a row for this provider as one hop of a route: parameters this provider does not declare are left
+        /// out first (a route gives each provider its own), then the row is checked once; <paramref name="dropped"/>
+        /// names what was left out.
         /// </summary>
         public PreparedSend PrepareForRoute(OtpSendRequest request, ICollection<string> dropped)
         {
-            for (var attempt = 0; ; attempt++)
+            var type = _connection.Provider.Type;
+            var given = request.GivenOptions().Select(o => o.Key).ToList();
+            if (!string.IsNullOrEmpty(request.Sender)) given.Add(nameof(request.Sender));
+            if (!string.IsNullOrEmpty(request.Language)) given.Add(nameof(request.Language));
+            foreach (var name in given.Where(name => SendOptionCatalog.Declared(type, name) == null))
             {
-                try
-                {
-                    return Prepare(request);
-                }
-                catch (OtpException e) when (e.ErrorId == "Validation.UnsupportedParameter" && e.ParameterName != null && attempt < 32)
-                {
-                    dropped.Add(e.ParameterName);
-                    request = request.Without(e.ParameterName);
-                }
+                dropped.Add(name);
+                request = request.Without(name);
             }
+            return Prepare(request);
         }
 
         public async Task<SendOutcome> SendAsync(PreparedSend prepared, CancellationToken cancellationToken)
