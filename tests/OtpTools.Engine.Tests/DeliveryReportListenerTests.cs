@@ -243,9 +243,10 @@ namespace OtpTools.Engine.Tests
         }
 
         [Fact]
-        public async Task Connections_beyond_the_bound_are_answered_503_and_headers_that_never_end_time_out()
+        public async Task Connections_beyond_the_bound_are_answered_503()
         {
-            using var listener = Otpiq(out var url, out _, new ListenerLimits { MaxConnections = 4, HeaderTimeout = TimeSpan.FromMilliseconds(300) });
+            // Headers may take a minute here: the four slow senders hold their slots however long the machine takes.
+            using var listener = Otpiq(out var url, out _, new ListenerLimits { MaxConnections = 4, HeaderTimeout = TimeSpan.FromMinutes(1) });
             var slow = new List<Socket>();
             for (var i = 0; i < 4; i++) slow.Add(await ConnectAsync(url, "POST /hooks/ HTTP/1.1\r\nHost: x\r\n"));
             try
@@ -256,12 +257,19 @@ namespace OtpTools.Engine.Tests
                 // The fifth is told to come back: never served past the bound.
                 Assert.StartsWith("HTTP/1.1 503", answer);
                 Assert.Contains("Retry-After:", answer);
-                Assert.All(await Task.WhenAll(slow.Select(AnswerOf)), a => Assert.StartsWith("HTTP/1.1 408", a));
             }
             finally
             {
                 foreach (var socket in slow) socket.Dispose();
             }
+        }
+
+        [Fact]
+        public async Task Headers_that_never_end_are_answered_408()
+        {
+            using var listener = Otpiq(out var url, out _, new ListenerLimits { HeaderTimeout = TimeSpan.FromMilliseconds(300) });
+            using var slow = await ConnectAsync(url, "POST /hooks/ HTTP/1.1\r\nHost: x\r\n");
+            Assert.StartsWith("HTTP/1.1 408", await AnswerOf(slow));
         }
 
         [Fact]
