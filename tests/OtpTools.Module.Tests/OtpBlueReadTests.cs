@@ -291,6 +291,16 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void A_listing_with_a_wrong_key_explains_where_the_key_came_from_as_a_single_call_does()
+        {
+            var error = _m.RunTerminating("Get-OtpHistory -Provider OtpBlue -From 2025-11-01 -To 2025-11-30 -ApiKey $key",
+                new Dictionary<string, object?> { ["key"] = ModuleFixture.Secure("wrong-key-5678") });
+            Assert.Equal("OtpBlue.InvalidApiKey,OtpTools.GetOtpHistoryCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("OTPTOOLS_OTPBLUE_APIKEY", error.ErrorDetails.RecommendedAction);
+            Assert.Contains("-ApiKey", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
         public void A_literal_region_code_that_matches_nothing_is_a_not_found_error_and_a_wildcard_stays_silent()
         {
             var run = _m.Run("Get-OtpRegion NZ, CN, XX, 'QQ*' -Provider OtpBlue -ApiKey $key\n$?", Vars());

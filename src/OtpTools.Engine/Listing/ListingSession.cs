@@ -117,14 +117,14 @@ namespace OtpTools.Engine.Listing
             return rows;
         }
 
-        /// <summary>One page with the connection's retries, its provider text made terminal-safe off the caller's thread.</summary>
+        /// <summary>One page as one call of the connection (its retries, a refused key explained), its provider text made terminal-safe off the caller's thread.</summary>
         private Task<IReadOnlyList<T>?> ReadPage() =>
-            _connection.Retry.ExecuteAsync(async token =>
+            _connection.CallAsync(async token =>
             {
                 var page = await _pager.NextPageAsync(token).ConfigureAwait(false);
                 if (page != null) foreach (var row in page) TerminalText.Clean(row);
                 return page;
-            }, null, _readAhead.Token);
+            }, _readAhead.Token);
 
         public void Dispose()
         {
