@@ -45,7 +45,8 @@ namespace OtpTools
                 ThrowOtpError(invalid, invalid.TargetValue);
                 return;
             }
-            StreamPages(pager);
+            // GetOTP and OTPIQ senders hold different columns (an OTPIQ sender's prices): a view for each provider.
+            StreamPages(pager, viewByProvider: true);
         }
     }
 }

@@ -291,14 +291,13 @@ namespace OtpTools
 
         /// <summary>
         /// Writes a listing page by page (the engine's listing session reads, retries and reads ahead);
-        /// -IncludeTotalCount from the first page, or with <paramref name="keep"/> from the rows it kept.
+        /// -IncludeTotalCount from the first page, or with <paramref name="keep"/> from the rows it kept. With
+        /// <paramref name="viewByProvider"/> (a listing whose rows hold other columns for each provider), rows carry their
+        /// provider's type name first (OtpTools.OtpSender#Otpiq), so the format file can give that provider its own view.
         /// </summary>
-        protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null) where T : class
+        protected void StreamPages<T>(IOtpPager<T> pager, Func<T, bool>? keep = null, bool viewByProvider = false) where T : class
         {
-            // Rows are written with their provider's type name first (OtpTools.OtpSender#Otpiq) where the format file
-            // has a view for it, so a provider whose rows hold other columns is shown with them.
             var view = typeof(T).FullName + "#" + _connection!.Provider.Type.Name;
-            var ownView = ProviderViews.Value.Contains(view);
             using var listing = new ListingSession<T>(pager, _connection!, Window, keep, Cancellation);
             while (true)
             {
@@ -316,21 +315,10 @@ namespace OtpTools
                     WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? 0), total == null ? 0.0 : 1.0));
                 if (rows == null) break;
                 // A whole page in one call: PowerShell's per-call checks once a page rather than once a row.
-                WriteObject(ownView ? Drain(rows).Select(row => Named(row, view)) : Drain(rows), true);
+                WriteObject(viewByProvider ? Drain(rows).Select(row => Named(row, view)) : Drain(rows), true);
             }
             if (listing.CountsKeptRows) WriteObject(PagingParameters.NewTotalCount(listing.KeptCount, 1.0));
         }
-
-        /// <summary>The views of the module's format file that name a provider (OtpTools.OtpSender#Otpiq).</summary>
-        private static readonly Lazy<HashSet<string>> ProviderViews = new Lazy<HashSet<string>>(() =>
-        {
-            var file = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(OtpCmdlet).Assembly.Location)!, "OtpTools.format.ps1xml");
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            if (System.IO.File.Exists(file))
-                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(System.IO.File.ReadAllText(file), "<TypeName>([^<]*#[^<]*)</TypeName>"))
-                    names.Add(m.Groups[1].Value);
-            return names;
-        });
 
         private static PSObject Named(object row, string typeName)
         {
