@@ -85,15 +85,7 @@ namespace OtpTools.Engine.Credentials
             return false;
         }
 
-        public string Redact(string text)
-        {
-            if (string.IsNullOrEmpty(text)) return text;
-            foreach (var form in Forms())
-            {
-                if (text.IndexOf(form, StringComparison.Ordinal) >= 0) text = text.Replace(form, Http.OutwardText.Mask);
-            }
-            return text;
-        }
+        public string Redact(string text) => Http.OutwardText.MaskForms(text, Forms());
 
         /// <summary>
         /// A secret becomes an HTTP header: a line break or other control character in it would inject headers. The

@@ -80,10 +80,13 @@ namespace OtpTools.Engine.Http
         }
 
         /// <summary>Every form of every secret in play masked. Run it before cutting text short, so no half of a secret survives.</summary>
-        public string Redact(string text)
+        public string Redact(string text) => MaskForms(text, _ordered);
+
+        /// <summary>Each of <paramref name="orderedForms"/> (longest first) masked in <paramref name="text"/>.</summary>
+        internal static string MaskForms(string text, string[] orderedForms)
         {
             if (string.IsNullOrEmpty(text)) return text;
-            foreach (var form in _ordered)
+            foreach (var form in orderedForms)
                 if (text.IndexOf(form, StringComparison.Ordinal) >= 0) text = text.Replace(form, Mask);
             return text;
         }
