@@ -84,7 +84,8 @@ namespace OtpTools.Engine.Webhooks
     {
         public WebhookSecret(System.Security.SecureString secret, string? userName = null)
         {
-            Secret = Encoding.UTF8.GetBytes(Credentials.OtpCredential.Reveal(secret));
+            var revealed = Credentials.OtpCredential.Reveal(secret);
+            Secret = Encoding.UTF8.GetBytes(revealed);
             UserName = userName;
             // A listener that can never accept a report would look like one that received none.
             if (Secret.Length == 0)
@@ -95,7 +96,7 @@ namespace OtpTools.Engine.Webhooks
                 throw new OtpException("Webhook.SecretEmpty", OtpErrorCategory.InvalidArgument,
                     "The callback user name is empty: give the user name set in the provider's console as -Credential's user name.")
                 { ParameterName = "Credential" };
-            foreach (var c in Credentials.OtpCredential.Reveal(secret))
+            foreach (var c in revealed)
                 if (char.IsControl(c))
                     throw new OtpException("Webhook.SecretInvalid", OtpErrorCategory.InvalidArgument,
                         "The webhook secret holds a control character, which no HTTP header can carry.")
