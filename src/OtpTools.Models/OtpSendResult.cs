@@ -30,6 +30,12 @@ namespace OtpTools
         public DateTimeOffset? SentAt { get; set; }
         /// <summary>SentAt as ISO 8601 UTC text, for CSV files that sort and re-import anywhere.</summary>
         public string? SentAtUtc => IsoDate.Utc(SentAt);
+        /// <summary>When the provider says it created the message (GetOTP's create_date); empty where its answer has no date.</summary>
+        public DateTimeOffset? CreatedAt { get; set; }
+        public string? CreatedAtUtc => IsoDate.Utc(CreatedAt);
+        /// <summary>When the provider says the code stops being valid (GetOTP's expire_date).</summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
+        public string? ExpiresAtUtc => IsoDate.Utc(ExpiresAt);
         public decimal? Cost { get; set; }
         public decimal? RemainingCredit { get; set; }
         public string? Currency { get; set; }

@@ -57,8 +57,8 @@ namespace OtpTools
     }
 
     /// <summary>
-    /// Completes -Provider with the registered names and provider types that can do what the command needs (Send-OtpCode
-    /// offers no GetOtp, Get-OtpHistory only OTP Blue); route registrations only where a route can be used.
+    /// Completes -Provider with the registered names and provider types that can do what the command needs (Get-OtpHistory
+    /// offers only OTP Blue); route registrations only where a route can be used.
     /// </summary>
     public sealed class ProviderNameCompleter : IArgumentCompleter
     {

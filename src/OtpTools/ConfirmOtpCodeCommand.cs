@@ -5,8 +5,9 @@ using OtpTools.Engine.Providers;
 namespace OtpTools
 {
     /// <summary>
-    /// Checks the code a recipient typed against the one the provider generated for a message (EngageLab: POST
-    /// /v1/verifications). Pipe a send receipt in: its MessageId and Provider bind by property name.
+    /// Checks the code a recipient typed against the one the provider sent (EngageLab: POST /v1/verifications by
+    /// message; GetOTP: GET /v1/verifications by code and phone). Pipe a send receipt in: its MessageId, Recipient and
+    /// Provider bind by property name.
     /// </summary>
     [ProviderCapability(typeof(IOtpCodeVerifier))]
     [Cmdlet(VerbsLifecycle.Confirm, "OtpCode")]
@@ -20,10 +21,17 @@ namespace OtpTools
 
         protected override string[]? ProviderArgument => Provider == null ? null : new[] { Provider };
 
-        /// <summary>The message id of the send receipt.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The message id of the send receipt (EngageLab needs it; for GetOTP it narrows the match to that send).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("message_id")]
-        public string MessageId { get; set; } = "";
+        [AllowEmptyString, AllowNull]
+        public string? MessageId { get; set; }
+
+        /// <summary>The phone number the code was sent to (GetOTP needs it); binds from a receipt's Recipient.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("To", "Phone", "PhoneNumber")]
+        [AllowEmptyString, AllowNull]
+        public string? Recipient { get; set; }
 
         /// <summary>The code the recipient typed.</summary>
         [Parameter(Mandatory = true, Position = 1)]
@@ -35,9 +43,10 @@ namespace OtpTools
         {
             // A receipt of a provider that cannot check codes is skipped; the rest go on.
             if (!TryConnectForRow<IOtpCodeVerifier>(MessageId, out var verifier)) return;
+            var check = new OtpCodeCheck { MessageId = MessageId, Code = Code, Recipient = Recipient };
             try
             {
-                WriteProviderObject(Call(token => verifier.VerifyAsync(MessageId, Code, token)));
+                WriteProviderObject(Call(token => verifier.VerifyAsync(check, token)));
             }
             catch (OtpException error)
             {

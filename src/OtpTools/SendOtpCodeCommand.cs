@@ -98,7 +98,7 @@ namespace OtpTools
                 };
                 if (option.Values != null) attributes.Add(new ArgumentCompleterAttribute(typeof(ProviderValueCompleter)));
                 if (option.Aliases.Count > 0) attributes.Add(new AliasAttribute(option.Aliases.ToArray()));
-                var type = option.IsTable ? typeof(System.Collections.IDictionary) : option.IsSecret ? typeof(System.Security.SecureString) : typeof(string);
+                var type = option.IsTable ? typeof(System.Collections.IDictionary) : option.IsSecret ? typeof(System.Security.SecureString) : option.ValueType;
                 _providerOptions.Add(option.Name, new RuntimeDefinedParameter(option.Name, type, attributes));
             }
             return _providerOptions;
@@ -249,11 +249,11 @@ namespace OtpTools
             };
             foreach (var option in _providerOptions?.Values ?? Enumerable.Empty<RuntimeDefinedParameter>())
             {
-                var value = option.Value is PSObject wrapped ? wrapped.BaseObject : option.Value;
+                var value = Plain(option.Value, 0);
                 if (!option.IsSet || value == null) continue;
                 // A secret option's value is masked wherever it could be echoed (a provider's error, a trace line).
                 if (value is System.Security.SecureString secret) Outward.AddSecret(secret);
-                request.Options[option.Name] = value is System.Collections.IDictionary table ? Unwrapped(table)! : value;
+                request.Options[option.Name] = value;
             }
             return request;
         }
@@ -356,13 +356,29 @@ namespace OtpTools
         }
 
         /// <summary>Hashtable values as their base objects, so the engine never sees a PSObject.</summary>
-        private static System.Collections.IDictionary? Unwrapped(System.Collections.IDictionary? values)
+        /// <summary>
+        /// An option's value without PowerShell's wrappers, for the engine: tables and objects (a [pscustomobject]
+        /// payload) become ordered tables of plain values, lists become arrays. Deeper than 16 levels is left as it is.
+        /// </summary>
+        private static object? Plain(object? value, int depth)
         {
-            if (values == null) return null;
-            var plain = new System.Collections.Specialized.OrderedDictionary();
-            foreach (System.Collections.DictionaryEntry e in values)
-                plain[e.Key is PSObject k ? k.BaseObject : e.Key] = e.Value is PSObject v ? v.BaseObject : e.Value;
-            return plain;
+            if (value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject)) value = wrapped.BaseObject;
+            if (depth > 16 || value == null || value is string || value is System.Security.SecureString) return value;
+            if (value is System.Collections.IDictionary table)
+            {
+                var plain = new System.Collections.Specialized.OrderedDictionary();
+                foreach (System.Collections.DictionaryEntry e in table)
+                    plain[Plain(e.Key, depth + 1)!] = Plain(e.Value, depth + 1);
+                return plain;
+            }
+            if (value is PSObject custom)
+            {
+                var plain = new System.Collections.Specialized.OrderedDictionary();
+                foreach (var property in custom.Properties) plain[property.Name] = Plain(property.Value, depth + 1);
+                return plain;
+            }
+            if (value is System.Collections.IEnumerable items) return items.Cast<object?>().Select(i => Plain(i, depth + 1)).ToArray();
+            return value;
         }
 
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>

@@ -71,8 +71,8 @@ namespace OtpTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData(null, "Missing")]
-        [InlineData("wrong-key", "Invalid")]
+        [InlineData(null, "User Not Authorized: send the key")]
+        [InlineData("wrong-key", "User Not Authorized")]
         public async Task Sandbox_answers_a_missing_or_wrong_key_with_401_in_the_documented_error_shape(string? key, string message)
         {
             var (status, body) = await _f.GetAsync(_f.Url(), key);
@@ -249,11 +249,11 @@ namespace OtpTools.Engine.Tests
         {
             static GetOtpError Entry(string code, string message) =>
                 new GetOtpError { Code = JsonDocument.Parse("\"" + code + "\"").RootElement.Clone(), Message = message };
-            var invalid = GetOtpErrors.ToException(new[] { Entry("1439", "Invalid status") }, 400);
+            var invalid = GetOtpErrors.ToException(new[] { Entry("1439", "Invalid status") }, 400, isSend: false);
             Assert.Equal("GetOtp.InvalidStatus", invalid.ErrorId);
             Assert.Equal(OtpErrorCategory.InvalidArgument, invalid.Category);
 
-            var other = GetOtpErrors.ToException(new[] { Entry("1500", "Something else") }, 400);
+            var other = GetOtpErrors.ToException(new[] { Entry("1500", "Something else") }, 400, isSend: false);
             Assert.Equal("GetOtp.Error", other.ErrorId);
             Assert.Equal("1500", other.ProviderCode);
             Assert.Equal("Something else", other.ProviderMessage);

@@ -296,7 +296,6 @@ namespace OtpTools.Module.Tests
             // Wrong provider type for the cmdlet.
             foreach (var (cmdlet, command, wrong) in new[]
                      {
-                         ("Send-OtpCode", "Send-OtpCode -To +61412345678 -Code 1 -ApiKey $gokey", new[] { "GetOtp" }),
                          ("Get-OtpHistory", "Get-OtpHistory -ApiKey $key -Credential $cred", new[] { "GetOtp", "Otpiq", "EngageLab" }),
                          ("Get-OtpRegion", "Get-OtpRegion -ApiKey $key -Credential $cred", new[] { "GetOtp", "Otpiq", "EngageLab" }),
                          ("Get-OtpSender", "Get-OtpSender -ApiKey $key -Credential $cred", new[] { "OtpBlue", "EngageLab" }),

@@ -37,15 +37,15 @@ namespace OtpTools.Module.Tests
         private static List<string> Sorted(IEnumerable<string> values) => values.OrderBy(v => v, StringComparer.OrdinalIgnoreCase).ToList();
 
         [Theory]
-        [InlineData("Send-OtpCode -Provider ", "EngageLab,OtpBlue,Otpiq")]
+        [InlineData("Send-OtpCode -Provider ", "EngageLab,GetOtp,OtpBlue,Otpiq")]
         [InlineData("Get-OtpHistory -Provider ", "OtpBlue")]
         [InlineData("Get-OtpRegion -Provider ", "OtpBlue")]
         [InlineData("Get-OtpSender -Provider ", "GetOtp,Otpiq")]
         [InlineData("Get-OtpBalance -Provider ", "Otpiq")]
         [InlineData("Get-OtpDeliveryStatus -Provider ", "Otpiq")]
-        [InlineData("Confirm-OtpCode -Provider ", "EngageLab")]
+        [InlineData("Confirm-OtpCode -Provider ", "EngageLab,GetOtp")]
         [InlineData("Receive-OtpDeliveryReport -Provider ", "EngageLab,OtpBlue,Otpiq")]
-        [InlineData("Register-OtpProvider -Name R -Route ", "EngageLab,OtpBlue,Otpiq")]
+        [InlineData("Register-OtpProvider -Name R -Route ", "EngageLab,GetOtp,OtpBlue,Otpiq")]
         public void Provider_completes_only_the_provider_types_that_can_do_what_the_cmdlet_does(string line, string expected)
         {
             using var config = new ConfigScope();
@@ -55,7 +55,7 @@ namespace OtpTools.Module.Tests
         [Theory]
         [InlineData("Get-OtpHistory -ApiKey $k", "one of: OtpBlue,")]
         [InlineData("Get-OtpSender -ApiKey $k", "one of: GetOtp, Otpiq,")]
-        [InlineData("Send-OtpCode -To +61412345678 -Code 1 -ApiKey $k", "one of: OtpBlue, Otpiq, EngageLab,")]
+        [InlineData("Send-OtpCode -To +61412345678 -Code 1 -ApiKey $k", "one of: OtpBlue, GetOtp, Otpiq, EngageLab,")]
         public void The_no_provider_error_suggests_only_the_types_that_can_do_the_job(string command, string suggestion)
         {
             using var config = new ConfigScope();
@@ -79,8 +79,8 @@ namespace OtpTools.Module.Tests
             var register = _m.Run("Register-OtpProvider -Name Prod -Type OtpBlue; Register-OtpProvider -Name Iraq-Sms -Type Otpiq; " +
                                   "Register-OtpProvider -Name Senders -Type GetOtp; Register-OtpProvider -Name Verify -Route Prod, Iraq-Sms");
             Assert.Empty(register.Errors);
-            // A GetOTP registration cannot send; a route is offered only where a route can be used.
-            Assert.Equal(Sorted(new[] { "EngageLab", "OtpBlue", "Otpiq", "Prod", "Iraq-Sms", "Verify" }), Values("Send-OtpCode -Provider "));
+            // A route is offered only where a route can be used.
+            Assert.Equal(Sorted(new[] { "EngageLab", "GetOtp", "OtpBlue", "Otpiq", "Prod", "Iraq-Sms", "Senders", "Verify" }), Values("Send-OtpCode -Provider "));
             Assert.Equal(new[] { "GetOtp", "Otpiq", "Iraq-Sms", "Senders" }.OrderBy(v => v, StringComparer.OrdinalIgnoreCase), Values("Get-OtpSender -Provider "));
             Assert.Equal(new[] { "Prod" }, Values("Get-OtpRegion -Provider pr"));
             Assert.Equal(new[] { "Prod" }, Values("Get-OtpProvider -Name P"));
@@ -122,6 +122,20 @@ namespace OtpTools.Module.Tests
             Assert.Equal(Sorted(new[] { "auto", "whatsapp-sms", "telegram-sms", "whatsapp-telegram-sms", "sms", "whatsapp", "telegram" }),
                 Values("Send-OtpCode -Provider Otpiq -Channel "));
             Assert.Equal(new[] { "whatsapp", "whatsapp-sms", "whatsapp-telegram-sms" }, Values("Send-OtpCode -Provider Otpiq -Channel WhatsA"));
+        }
+
+        [Fact]
+        public void GetOtp_completes_its_channels_voice_types_and_languages_and_nothing_of_the_other_providers()
+        {
+            using var config = new ConfigScope();
+            Assert.Equal(new[] { "sms", "telegram", "viber", "voice" }, Values("Send-OtpCode -Provider GetOtp -Channel "));
+            Assert.Equal(new[] { "flash", "tts" }, Values("Send-OtpCode -Provider GetOtp -VoiceType "));
+            Assert.Equal(Sorted(new[] { "AR", "ZH", "EN", "GB", "FR", "DE", "HI", "JA", "RU", "ES", "MX", "BN", "ID", "MS", "FIL", "TH", "VI" }),
+                Values("Send-OtpCode -Provider GetOtp -Language "));
+            Assert.Equal(new[] { "false", "true" }, Values("Send-OtpCode -Provider GetOtp -NumberFormatting "));
+            // A route offers the channels of each of its providers.
+            Assert.Contains("viber", Values("Send-OtpCode -Provider Otpiq, GetOtp -Channel "));
+            Assert.Contains("whatsapp", Values("Send-OtpCode -Provider Otpiq, GetOtp -Channel "));
         }
 
         [Fact]

@@ -241,7 +241,6 @@ Send-OtpCode -To $to -Code $code", new Dictionary<string, object?>(Vars(OtpBlueS
         [Theory]
         [InlineData("Register-OtpProvider -Name R0", "Registration.TypeRequired", "-Route")]
         [InlineData("Register-OtpProvider -Name R8 -Type Otpiq -Route OtpBlue", "Registration.TypeAndRoute", "not both")]
-        [InlineData("Register-OtpProvider -Name R1 -Route OtpBlue, GetOtp", "Registration.RouteHopCannotSend", "GetOtp")]
         [InlineData("Register-OtpProvider -Name R2 -Route OtpBlue, Nowhere", "Provider.NotFound", "Nowhere")]
         [InlineData("Register-OtpProvider -Name R3 -Route OtpBlue -Vault V -SecretName S", "Registration.SecretOnRoute", "own")]
         [InlineData("Register-OtpProvider -Name R4 -Route OtpBlue, Otpiq; Register-OtpProvider -Name R5 -Route R4, EngageLab", "Registration.NestedRoute", "R4")]

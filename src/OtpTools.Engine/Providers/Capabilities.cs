@@ -16,11 +16,20 @@ namespace OtpTools.Engine.Providers
         Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken);
     }
 
-    /// <summary>Checks a code the recipient typed against the one the provider generated for a message.</summary>
+    /// <summary>Checks a code the recipient typed against the one the provider sent.</summary>
     public interface IOtpCodeVerifier
     {
         /// <summary>Checks the input before any HTTP call; throws <see cref="OtpException"/> for invalid input or a provider error.</summary>
-        Task<OtpVerificationResult> VerifyAsync(string messageId, string code, CancellationToken cancellationToken);
+        Task<OtpVerificationResult> VerifyAsync(OtpCodeCheck check, CancellationToken cancellationToken);
+    }
+
+    /// <summary>A typed code to check, with what identifies its send (a receipt's MessageId and Recipient).</summary>
+    public sealed class OtpCodeCheck
+    {
+        public string? MessageId { get; set; }
+        public string? Code { get; set; }
+        /// <summary>The number (or address) the code was sent to, as the caller gives it.</summary>
+        public string? Recipient { get; set; }
     }
 
     /// <summary>Reads the history of sent requests.</summary>

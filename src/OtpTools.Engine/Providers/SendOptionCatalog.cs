@@ -9,11 +9,22 @@ namespace OtpTools.Engine.Providers
     {
         /// <summary>
         /// One declaration per option name that Send-OtpCode makes a parameter of (options the cmdlet declares itself,
-        /// such as -Sender, are left out). The first provider to declare a name gives its help text.
+        /// such as -Sender, are left out). Where providers share a name (-Channel), the help joins theirs, the value
+        /// type is the first one's, and it binds from the pipeline when any of them does; values complete per provider.
         /// </summary>
         public static IReadOnlyList<SendOption> Parameters() =>
             ProviderCatalog.All.SelectMany(t => t.SendOptions).Where(o => !o.DeclaredByCmdlet)
-                .GroupBy(o => o.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+                .GroupBy(o => o.Name, StringComparer.OrdinalIgnoreCase).Select(Merged).ToList();
+
+        private static SendOption Merged(IEnumerable<SendOption> declarations)
+        {
+            var all = declarations.ToList();
+            if (all.Count == 1) return all[0];
+            var first = all[0];
+            return new SendOption(first.Name, string.Join(" ", all.Select(o => o.Help).Distinct()), first.ValueType,
+                all.Any(o => o.IsSecret), all.Where(o => o.Values != null).SelectMany(o => o.Values!).Distinct(StringComparer.OrdinalIgnoreCase).ToList() is var values && values.Count > 0 ? values : null,
+                all.Any(o => o.FromPipelineByPropertyName), aliases: all.SelectMany(o => o.Aliases).Distinct().ToArray());
+        }
 
         /// <summary>The provider's declaration of an option, or null when the provider does not take it.</summary>
         public static SendOption? Declared(IOtpProviderType type, string name) =>

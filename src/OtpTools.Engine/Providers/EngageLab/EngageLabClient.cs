@@ -131,8 +131,10 @@ namespace OtpTools.Engine.Providers.EngageLab
             request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
-        public async Task<OtpVerificationResult> VerifyAsync(string messageId, string code, CancellationToken cancellationToken)
+        public async Task<OtpVerificationResult> VerifyAsync(OtpCodeCheck check, CancellationToken cancellationToken)
         {
+            var messageId = check.MessageId!;
+            var code = check.Code!;
             InputRules.Required(messageId, "MessageId", "Validation.MessageIdRequired", Provider);
             InputRules.Required(code, "Code", "Validation.CodeRequired", Provider);
             InputRules.PlainText(messageId, "MessageId");
@@ -149,7 +151,9 @@ namespace OtpTools.Engine.Providers.EngageLab
                     MessageId = parsed.MessageId ?? messageId,
                     Verified = parsed.Verified.Value,
                     Reason = parsed.Verified.Value ? null : "The code does not match the one EngageLab generated for this message.",
+                    Recipient = check.Recipient,
                     Provider = _connection.Provider.Name,
+                    CheckedAt = DateTimeOffset.UtcNow,
                     VerifiedAt = parsed.Verified.Value ? DateTimeOffset.UtcNow : (DateTimeOffset?)null,
                 };
             }

@@ -12,8 +12,11 @@ using OtpTools.Engine.Validation;
 
 namespace OtpTools.Engine.Providers.GetOtp
 {
-    /// <summary>GetOTP (otp.dev) Senders API: the account's custom Sender IDs, paged by page_token.</summary>
-    public sealed class GetOtpClient : IOtpSenderReader
+    /// <summary>
+    /// GetOTP (otp.dev): the account's Sender IDs, paged by page_token (here), and verifications sent and checked
+    /// (GetOtpVerifications.cs).
+    /// </summary>
+    public sealed partial class GetOtpClient : IOtpSenderReader, IOtpCodeSender, IOtpCodeVerifier
     {
         internal const string SendersPath = "/v1/senders";
         private const string Provider = GetOtpProviderType.TypeName;
@@ -77,18 +80,25 @@ namespace OtpTools.Engine.Providers.GetOtp
 
         private async Task<GetOtpSendersPage> GetPageAsync(Uri uri, CancellationToken cancellationToken)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.TryAddWithoutValidation("X-OTP-Key", _connection.Credential.RevealKey());
-            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
-            if (!answer.IsSuccess)
-            {
-                var failure = answer.Json(GetOtpJsonContext.Default.GetOtpErrorBody);
-                if (failure?.Errors != null && failure.Errors.Count > 0) throw GetOtpErrors.ToException(failure.Errors, answer.Status);
-                throw HttpCall.Unexpected(Provider, answer);
-            }
+            using var answer = await CallAsync(new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
             var page = answer.Json(GetOtpJsonContext.Default.GetOtpSendersPage);
             if (page?.Data == null) throw HttpCall.Unexpected(Provider, answer);
             return page;
+        }
+
+        /// <summary>Sends one request with the key in X-OTP-Key; an error answer in the documented shape is thrown as its error.</summary>
+        private async Task<HttpAnswer> CallAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("X-OTP-Key", _connection.Credential.RevealKey());
+            var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            if (answer.IsSuccess) return answer;
+            using (answer)
+            {
+                var failure = answer.Json(GetOtpJsonContext.Default.GetOtpErrorBody);
+                if (failure?.Errors != null && failure.Errors.Count > 0)
+                    throw GetOtpErrors.ToException(failure.Errors, answer.Status, isSend: request.Method != HttpMethod.Get);
+                throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+            }
         }
 
         internal static OtpSender ToSender(GetOtpSenderItem item, string provider) => new OtpSender
@@ -118,7 +128,7 @@ namespace OtpTools.Engine.Providers.GetOtp
         }
 
         /// <summary>The document's "yyyy-mm-dd hh:mm:ss" in UTC; ISO 8601 accepted too.</summary>
-        private static DateTimeOffset? UtcDate(string? text)
+        internal static DateTimeOffset? UtcDate(string? text)
         {
             const DateTimeStyles utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
             if (DateTimeOffset.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, utc, out var exact)) return exact;

@@ -4,7 +4,54 @@ using System.Text.Json.Serialization;
 
 namespace OtpTools.Engine.Providers.GetOtp
 {
-    // Field names exactly as the GetOTP Senders API document writes them.
+    // Field names exactly as GetOTP's Senders and verifications documents write them.
+
+    /// <summary>POST /v1/verifications: every request is wrapped in "data".</summary>
+    internal sealed class GetOtpSendEnvelope
+    {
+        [JsonPropertyName("data")] public GetOtpSendBody Data { get; set; } = new GetOtpSendBody();
+    }
+
+    internal sealed class GetOtpSendBody
+    {
+        [JsonPropertyName("channel")] public string Channel { get; set; } = "";
+        [JsonPropertyName("sender")] public string? Sender { get; set; }
+        [JsonPropertyName("phone")] public string Phone { get; set; } = "";
+        [JsonPropertyName("template")] public string? Template { get; set; }
+        [JsonPropertyName("code_length")] public int? CodeLength { get; set; }
+        [JsonPropertyName("code")] public string? Code { get; set; }
+        [JsonPropertyName("voice_type")] public string? VoiceType { get; set; }
+        [JsonPropertyName("ringing_duration")] public int? RingingDuration { get; set; }
+        [JsonPropertyName("language")] public string? Language { get; set; }
+        [JsonPropertyName("ttl_in_seconds")] public int? TtlInSeconds { get; set; }
+        [JsonPropertyName("number_formatting")] public bool? NumberFormatting { get; set; }
+        [JsonPropertyName("payload")] public string? Payload { get; set; }
+    }
+
+    /// <summary>One verification: the send answer, and each row of a code check.</summary>
+    internal class GetOtpVerification
+    {
+        [JsonPropertyName("account_id")] public string? AccountId { get; set; }
+        [JsonPropertyName("message_id")] public string? MessageId { get; set; }
+        [JsonPropertyName("phone")] public string? Phone { get; set; }
+        [JsonPropertyName("create_date")] public string? CreateDate { get; set; }
+        [JsonPropertyName("expire_date")] public string? ExpireDate { get; set; }
+    }
+
+    /// <summary>The send answer: flat as documented, or wrapped in "data" as the other v1 resources are.</summary>
+    internal sealed class GetOtpSendAnswer : GetOtpVerification
+    {
+        [JsonPropertyName("data")] public GetOtpVerification? Data { get; set; }
+
+        public GetOtpVerification? Verification => MessageId != null ? this : Data?.MessageId != null ? Data : null;
+    }
+
+    /// <summary>GET /v1/verifications?code=&amp;phone=: the sends the code matches; an empty list means it matches none.</summary>
+    internal sealed class GetOtpVerificationList
+    {
+        [JsonPropertyName("data")] public List<GetOtpVerification>? Data { get; set; }
+        [JsonPropertyName("pagination")] public GetOtpPagination? Pagination { get; set; }
+    }
 
     internal sealed class GetOtpSendersPage
     {
@@ -65,6 +112,9 @@ namespace OtpTools.Engine.Providers.GetOtp
     [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonSerializable(typeof(GetOtpSendersPage))]
     [JsonSerializable(typeof(GetOtpErrorBody))]
+    [JsonSerializable(typeof(GetOtpSendEnvelope))]
+    [JsonSerializable(typeof(GetOtpSendAnswer))]
+    [JsonSerializable(typeof(GetOtpVerificationList))]
     internal sealed partial class GetOtpJsonContext : JsonSerializerContext
     {
     }

@@ -10,8 +10,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace OtpTools.Sandbox.Providers.GetOtp
 {
-    /// <summary>GetOTP Senders API under /getotp: X-OTP-Key auth, filter[status], page_size and page_token paging.</summary>
-    public sealed class GetOtpSandbox : ISandboxProvider
+    /// <summary>
+    /// GetOTP under /getotp, X-OTP-Key auth: the Senders API (filter[status], page_size and page_token paging) here, and
+    /// verifications (send and check) in GetOtpVerificationsSandbox.cs.
+    /// </summary>
+    public sealed partial class GetOtpSandbox : ISandboxProvider
     {
         public const string DocumentedPath = "/v1/senders";
         public const string AccountId = "6b1e3f0a-2c4d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -50,6 +53,20 @@ namespace OtpTools.Sandbox.Providers.GetOtp
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
 
         public void Seed(int rows) => SeedSenders(rows);
+        public string? SampleSend => $"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.Template}";
+        public IEnumerable<string> Notes => new[]
+        {
+            $"GetOTP: the code a send carried is at $env:OTPTOOLS_GETOTP_BASEURI{GeneratedCodePath}<MessageId>; template {GetOtpScenarios.Template} holds {{code}}",
+        };
+        public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--getotp-wrap-send", "<true|false>") };
+
+        /// <summary>Whether a send's answer is wrapped in "data" (the document shows it flat).</summary>
+        public bool TrySetOption(string option, string value)
+        {
+            if (option != "--getotp-wrap-send" || !bool.TryParse(value, out var wrap)) return false;
+            WrapSendAnswer = wrap;
+            return true;
+        }
         public string ApiKey { get; set; } = SandboxKeys.GetOtp;
 
         /// <summary>Number of senders the account has. Rows are computed on demand, so millions cost no memory.</summary>
@@ -58,7 +75,19 @@ namespace OtpTools.Sandbox.Providers.GetOtp
         /// <summary>Hostile paging, for tests: a next link back to the same page, or fresh tokens that keep returning the first rows.</summary>
         public PagingFault PagingFault { get; set; }
 
-        public void Map(IEndpointRouteBuilder routes) => routes.MapGet(DocumentedPath, Senders);
+        public void Map(IEndpointRouteBuilder routes)
+        {
+            routes.MapGet(DocumentedPath, Senders);
+            MapVerifications(routes);
+        }
+
+        /// <summary>The key check every call makes: a 401 in the documented error shape when it is missing or wrong.</summary>
+        private IResult? Authenticate(HttpContext context, string method, string path)
+        {
+            var key = context.Request.Headers["X-OTP-Key"].ToString();
+            if (string.IsNullOrEmpty(key)) return Error(401, "Unauthorized", "User Not Authorized: send the key in the X-OTP-Key header", method, path);
+            return key == ApiKey ? null : Error(401, "Unauthorized", "User Not Authorized", method, path);
+        }
 
         /// <summary>Seeded sender <paramref name="index"/>: the same every time, with a recognisable id.</summary>
         public static SenderRow SeededSender(long index)
@@ -104,9 +133,8 @@ namespace OtpTools.Sandbox.Providers.GetOtp
 
         private IResult Senders(HttpContext context)
         {
-            var key = context.Request.Headers["X-OTP-Key"].ToString();
-            if (string.IsNullOrEmpty(key)) return Error(401, "Unauthorized", "Missing API key: send it in the X-OTP-Key header");
-            if (key != ApiKey) return Error(401, "Unauthorized", "Invalid API key");
+            var denied = Authenticate(context, "GET", DocumentedPath);
+            if (denied != null) return denied;
 
             var q = context.Request.Query;
             string? status = null;
@@ -211,7 +239,7 @@ namespace OtpTools.Sandbox.Providers.GetOtp
         };
 
         /// <summary>The documented error shape: {"errors":[{timestamp, path, method, status, message, code}]}.</summary>
-        private static IResult Error(int status, string code, string message) =>
+        private static IResult Error(int status, string code, string message, string method = "GET", string path = DocumentedPath) =>
             Results.Json(new Dictionary<string, object>
             {
                 ["errors"] = new[]
@@ -219,8 +247,8 @@ namespace OtpTools.Sandbox.Providers.GetOtp
                     new Dictionary<string, object>
                     {
                         ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                        ["path"] = DocumentedPath,
-                        ["method"] = "GET",
+                        ["path"] = path,
+                        ["method"] = method,
                         ["status"] = status,
                         ["message"] = message,
                         ["code"] = code,
