@@ -4,9 +4,9 @@ param()
 
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The README's PowerShell blocks, pasted one after another into one session as a new user would, against the
-# sandbox. What a person types at a prompt (Read-Host, Get-Credential) is answered with the sandbox's keys. Left out,
-# because they build or package the module and the test command and the Package tests run them: blocks that call
-# dotnet or build.ps1. Changed, and said here: the listener's ten minutes become one second and its port a free one;
+# sandbox. What a person types at a prompt (Read-Host, Get-Credential) is answered with the sandbox's keys. Left out
+# here, because they build, package and install the module: blocks that call dotnet or build.ps1. ReadmeInstallTests
+# (xunit) runs those as written, in a copy of the repository with a HOME of its own. Changed, and said here: the listener's ten minutes become one second and its port a free one;
 # the sandbox-by-hand block names this sandbox's address instead of the default port 5080; the one-line registration
 # starts from no registration (it is the alternative to the three lines before it).
 
