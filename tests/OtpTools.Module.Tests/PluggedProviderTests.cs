@@ -10,22 +10,21 @@ namespace OtpTools.Module.Tests
 {
     /// <summary>
     /// A provider from outside src/ (tests/OtpTools.TestProvider) plugged into the loaded module: Send-OtpCode gains
-    /// its options as parameters, with completion, validation and redaction, and no file of the module changed.
+    /// its options as parameters, with completion, validation and redaction, and sends through its own sandbox over
+    /// real HTTP; no file of the module changed.
     /// </summary>
-    [Collection(ModuleCollection.Name)]
-    public sealed class PluggedProviderTests
+    /// <summary>Plugs the test provider (tests/OtpTools.TestProvider) into the module's engine for one run, and out again.</summary>
+    public static class AcmePlug
     {
-        private readonly ModuleFixture _m;
-        public PluggedProviderTests(ModuleFixture fixture) => _m = fixture;
-
         private static string ProviderAssembly => Path.Combine(Paths.RepoRoot, "tests", "OtpTools.TestProvider", "bin", Paths.Configuration,
             "netstandard2.0", "OtpTools.TestProvider.dll");
 
         /// <summary>Loads the test provider next to the module's engine (its private load context) and plugs it in for one run.</summary>
-        private ScriptRun WithAcme(string script, Dictionary<string, object?>? variables = null)
+        public static ScriptRun Run(ModuleFixture m, string script, IDictionary<string, object?>? variables = null)
         {
+            Assert.True(File.Exists(ProviderAssembly), ProviderAssembly);
             // The module's engine is loaded by its first use.
-            _m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey (ConvertTo-SecureString k -AsPlainText -Force) -WhatIf | Out-Null");
+            m.Run("Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey (ConvertTo-SecureString k -AsPlainText -Force) -WhatIf | Out-Null");
             // The engine the module runs on: loaded from the module's folder (in its private context on PowerShell 7).
             var engine = AppDomain.CurrentDomain.GetAssemblies()
                 .Where(a => a.GetName().Name == "OtpTools.Engine").ToList();
@@ -37,18 +36,26 @@ namespace OtpTools.Module.Tests
             plug.GetMethod("In")!.Invoke(null, null);
             try
             {
-                return _m.Run(script, variables);
+                return m.Run(script, variables);
             }
             finally
             {
                 plug.GetMethod("Out")!.Invoke(null, null);
             }
         }
+    }
+
+    [Collection(ModuleCollection.Name)]
+    public sealed class PluggedProviderTests
+    {
+        private readonly ModuleFixture _m;
+        public PluggedProviderTests(ModuleFixture fixture) => _m = fixture;
+
+        private ScriptRun WithAcme(string script, Dictionary<string, object?>? variables = null) => AcmePlug.Run(_m, script, variables);
 
         [Fact]
         public void A_provider_declared_outside_the_module_gets_its_options_as_Send_OtpCode_parameters_that_work()
         {
-            Assert.True(File.Exists(ProviderAssembly), ProviderAssembly);
             var run = WithAcme(@"
 (Get-Command Send-OtpCode).Parameters.ContainsKey('Priority')
 (TabExpansion2 -inputScript 'Send-OtpCode -Provider Acme -Priority ' -cursorColumn 38).CompletionMatches.CompletionText -join ','
@@ -56,7 +63,7 @@ namespace OtpTools.Module.Tests
 [pscustomobject]@{ Phone = '+61412345678'; Code = '1234'; Priority = 'high' } | Send-OtpCode -Provider Acme -ApiKey $k -AcmeToken (ConvertTo-SecureString 'tok-987654321' -AsPlainText -Force)
 Send-OtpCode -Provider Acme -To +61412345678 -Code 1 -ApiKey $k -Priority urgent
 Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $k -AcmeToken (ConvertTo-SecureString 'tok-987654321' -AsPlainText -Force)",
-                new Dictionary<string, object?> { ["k"] = ModuleFixture.Secure("acme-key-1234") });
+                new Dictionary<string, object?> { ["k"] = ModuleFixture.Secure(TestProvider.Sandbox.AcmeSandbox.ApiKey) });
             Assert.Equal(true, run.Output[0].BaseObject);
             Assert.Equal("high,low,normal", run.Output[1].BaseObject);
             Assert.Equal(true, run.Output[2].BaseObject);
@@ -64,7 +71,9 @@ Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $k -AcmeToken (C
             Assert.Equal(3, receipts.Count);
             Assert.True(receipts[0].Success, receipts[0].ErrorMessage);
             Assert.Equal("Acme", receipts[0].ProviderType);
-            Assert.Equal("priority=high; token=given", receipts[0].Message);   // -Priority bound from the CSV column
+            // Over real HTTP to its own sandbox: -Priority bound from the CSV column, the secret option in the body.
+            var delivered = _m.Sandbox.Provider<TestProvider.Sandbox.AcmeSandbox>().Deliveries.Single(d => d.Id == receipts[0].MessageId);
+            Assert.Equal(("+61412345678", "1234", "high", "tok-987654321"), (delivered.To, delivered.Code, delivered.Priority, delivered.Token));
             Assert.Equal("Validation.PriorityNotSupported", receipts[1].ErrorId);
             Assert.Equal("Validation.UnsupportedParameter", receipts[2].ErrorId);
             // The secret option is named, never echoed.

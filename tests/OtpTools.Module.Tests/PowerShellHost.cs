@@ -49,8 +49,8 @@ namespace OtpTools.Module.Tests
         public object? Prop(PSObject obj, string name) => obj.Properties[name]?.Value;
 
         /// <summary>Every piece of text the run produced, for leak checks.</summary>
-        public string AllText() => string.Join("\n", Output.Select(o => o.ToString())
-            .Concat(Output.SelectMany(o => o.Properties.Select(p => p.Value?.ToString() ?? "")))
+        public string AllText() => string.Join("\n", Output.Where(o => o != null).Select(o => o.ToString())
+            .Concat(Output.Where(o => o != null).SelectMany(o => o.Properties.Select(p => p.Value?.ToString() ?? "")))
             .Concat(Errors.Select(e => e + " " + e.Exception + " " + e.ErrorDetails?.Message + " " + e.TargetObject))
             .Concat(Warnings).Concat(Verbose).Concat(Debug).Concat(Information)
             .Concat(Progress.Select(p => p.Activity + " " + p.StatusDescription + " " + p.CurrentOperation))
@@ -69,7 +69,8 @@ namespace OtpTools.Module.Tests
         {
             Assert.True(File.Exists(Paths.Manifest), $"The module is not built at {Paths.Manifest}: run 'dotnet build' first.");
             Hermetic.ApplyToThisProcess();
-            Sandbox = await SandboxServer.StartAsync();
+            // The test provider from outside src/ is served too; the module knows it only while a test plugs it in.
+            Sandbox = await SandboxServer.StartAsync(plugged: new ISandboxProvider[] { new TestProvider.Sandbox.AcmeSandbox() });
             // No test may read or write the user's real registrations file.
             Environment.SetEnvironmentVariable("OTPTOOLS_CONFIG_PATH", Path.Combine(Path.GetTempPath(), "otptools-tests-" + Guid.NewGuid().ToString("N"), "providers.json"));
             // Every provider the sandbox serves, from the sandbox itself: a new provider needs no line here.

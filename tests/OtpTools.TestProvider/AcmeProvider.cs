@@ -1,8 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OtpTools.Engine;
+using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Validation;
 
@@ -29,40 +34,116 @@ namespace OtpTools.TestProvider
         public IReadOnlyList<SendOption> SendOptions { get; } = new[]
         {
             SendOption.Sender("Acme: the sender name."),
-            new SendOption("Priority", "Acme: how urgent the code is.", values: new[] { "low", "normal", "high" }, fromPipelineByPropertyName: true),
+            new SendOption("Priority", "Acme: how urgent the code is.", values: AcmeErrors.Priorities, fromPipelineByPropertyName: true),
             new SendOption("AcmeToken", "Acme: a per-send token.", secret: true),
         };
 
         public IReadOnlyDictionary<string, IReadOnlyList<string>> ParameterValues { get; } = new Dictionary<string, IReadOnlyList<string>>();
     }
 
-    /// <summary>Answers without a network call: the receipt's Message says what the provider was given.</summary>
+    /// <summary>
+    /// Acme's API, as its (made-up) document says: POST /v1/codes {to, code, priority?, token?} with a Bearer key,
+    /// answered {"id": "..."}; an error is {"error": {"code", "message"}}. Its sandbox is Sandbox/AcmeSandbox.cs.
+    /// </summary>
     public sealed class AcmeClient : IOtpCodeSender
     {
+        internal const string CodesPath = "/v1/codes";
         private readonly OtpConnection _connection;
         public AcmeClient(OtpConnection connection) => _connection = connection;
 
         private sealed class Prepared : PreparedSend
         {
-            public Prepared(OtpSendRequest request, string destination) : base(request, destination) { }
+            public Prepared(OtpSendRequest request, string destination, string code) : base(request, destination) => Code = code;
+            public string Code { get; }
         }
 
         public PreparedSend Prepare(OtpSendRequest request)
         {
             var phone = PhoneNumber.Parse(request.To, "To", "Acme", request.SkipNumberCheck);
-            InputRules.Required(request.Code, "Code", "Validation.CodeRequired", "Acme");
+            var code = InputRules.Required(request.Code, "Code", "Validation.CodeRequired", "Acme");
+            InputRules.MaxLength(code, AcmeErrors.CodeMaxLength, "Code", "Validation.CodeTooLong", "Acme");
+            InputRules.PlainText(code, "Code");
             var priority = request.Option("Priority");
-            if (priority != null) InputRules.OneOf(priority, new[] { "low", "normal", "high" }, "Priority", "Validation.PriorityNotSupported", "Acme");
-            return new Prepared(request, phone.E164);
+            if (priority != null) InputRules.OneOf(priority, AcmeErrors.Priorities, "Priority", "Validation.PriorityNotSupported", "Acme");
+            return new Prepared(request, phone.E164, code);
         }
 
-        public Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken) =>
-            Task.FromResult(new OtpSendResult
+        public async Task<OtpSendResult> SendAsync(PreparedSend prepared, CancellationToken cancellationToken)
+        {
+            var send = (Prepared)prepared;
+            var request = HttpCall.Json(HttpMethod.Post, _connection.Endpoint(CodesPath), Body(send));
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _connection.Credential.RevealKey());
+            using var answer = await HttpCall.SendAsync(_connection, request, cancellationToken).ConfigureAwait(false);
+            var (id, errorCode, message) = Read(answer);
+            if (answer.IsSuccess && id != null)
+                return new OtpSendResult { Success = true, Status = "sent", MessageId = id, Destination = send.Destination };
+            if (!answer.IsSuccess && errorCode != null) throw AcmeErrors.ToException(errorCode, message, answer.Status);
+            throw HttpCall.Unexpected(_connection.Provider.Name, answer);
+        }
+
+        private static string Body(Prepared send)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
             {
-                Success = true,
-                Status = "sent",
-                MessageId = "acme-" + Guid.NewGuid().ToString("N"),
-                Message = $"priority={prepared.Request.Option("Priority") ?? "normal"}; token={(prepared.Request.Option("AcmeToken") == null ? "none" : "given")}",
-            });
+                json.WriteStartObject();
+                json.WriteString("to", send.Destination);
+                json.WriteString("code", send.Code);
+                if (send.Request.Option("Priority") is string priority) json.WriteString("priority", priority.ToLowerInvariant());
+                if (send.Request.Option("AcmeToken") is string token) json.WriteString("token", token);
+                json.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>The id of a success, or the code and message of an error; nulls for anything else.</summary>
+        private static (string? Id, string? ErrorCode, string? Message) Read(HttpAnswer answer)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(answer.Body);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) return (null, null, null);
+                if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String) return (id.GetString(), null, null);
+                if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object &&
+                    error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+                    return (null, code.GetString(), error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null);
+            }
+            catch (JsonException)
+            {
+            }
+            return (null, null, null);
+        }
+    }
+
+    /// <summary>Acme's documented errors: all answered before anything is sent.</summary>
+    public static class AcmeErrors
+    {
+        public const int CodeMaxLength = 10;
+        public static readonly string[] Priorities = { "low", "normal", "high" };
+
+        public static IReadOnlyDictionary<string, ProviderErrorEntry> Table { get; } = new Dictionary<string, ProviderErrorEntry>
+        {
+            ["AUTH"] = new ProviderErrorEntry("Acme.Unauthorized", OtpErrorCategory.AuthenticationError, 401, "the key is missing or wrong"),
+            ["BLOCKED"] = new ProviderErrorEntry("Acme.RecipientBlocked", OtpErrorCategory.ResourceUnavailable, 400,
+                "Acme cannot reach this recipient; nothing was sent", failOver: true),
+            ["INVALID"] = new ProviderErrorEntry("Acme.InvalidRequest", OtpErrorCategory.InvalidArgument, 400, "the request breaks Acme's rules"),
+        };
+
+        public static OtpException ToException(string code, string? providerMessage, int httpStatus)
+        {
+            Table.TryGetValue(code, out var entry);
+            return new OtpException(entry?.ErrorId ?? "Acme.UnknownError", entry?.Category ?? OtpErrorCategory.NotSpecified,
+                $"Acme error {code} ({entry?.Meaning ?? "a code Acme's document does not list"})" + (providerMessage == null ? "." : ": " + providerMessage))
+            {
+                Provider = "Acme",
+                HttpStatus = httpStatus,
+                ProviderCode = code,
+                ProviderMessage = providerMessage,
+                CredentialRejected = entry?.RejectsCredential == true,
+                FailOver = entry?.FailOver == true,
+                MayHaveBeenDelivered = entry == null,
+            };
+        }
     }
 }

@@ -54,7 +54,8 @@ namespace OtpTools.Sandbox.Providers.Otpiq
 
         public string Prefix => "otpiq";
         public string TypeName => "Otpiq";
-        public string? SampleSend => "-To +9647501234567 -Code 482913";
+        // A fresh number each time: OTPIQ allows ten requests per number in ten minutes.
+        public string? SampleSend => "-To ('+96475012' + (Get-Random -Minimum 10000 -Maximum 99999)) -Code 482913";
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--otpiq-credit", "<IQD>") };
 
