@@ -74,6 +74,11 @@ namespace OtpTools.Engine
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
         /// <summary>A provider asking to wait longer than this is not waited for: the row fails saying when to retry.</summary>
         public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>
+        /// How long a bulk run waits while a provider refuses every request for its rate limit (-RateLimitTimeout):
+        /// past it, nothing more is sent to that provider.
+        /// </summary>
+        public TimeSpan RateLimitTimeout { get; set; } = TimeSpan.FromMinutes(5);
     }
 
     /// <summary>A provider name resolved to its type and base URI.</summary>

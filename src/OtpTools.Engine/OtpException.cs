@@ -68,6 +68,8 @@ namespace OtpTools.Engine
         public bool SafeToRetry { get; set; }
         /// <summary>True when the provider refused the credential itself: no other row can succeed with it.</summary>
         public bool CredentialRejected { get; set; }
+        /// <summary>True when no later row of the run can succeed either (the provider's rate limit never lifted).</summary>
+        public bool EndsRun { get; set; }
         /// <summary>
         /// True when this provider cannot deliver to this recipient and nothing was delivered (OTP Blue 150, 1155, 1900,
         /// 720, or a region it never serves): a route moves the row to its next provider.

@@ -10,15 +10,17 @@ using OtpTools.Sandbox;
 
 // `dotnet run --project src/OtpTools.Sandbox [-- --port 5080 --seed 250 --latency 300]`: serves every provider API of
 // the sandbox on loopback until Ctrl+C, SIGTERM, or (with --until-stdin-closes, for scripts) until standard input closes.
-// Each provider's own options (--no-imessage-prefix, --otpiq-credit, --engagelab-callback...) come from its folder.
+// Each provider's own options (--no-imessage-prefix, --otpiq-credit, --engagelab-callback...) come from its folder;
+// --rate-limit otpiq=50/5 makes a prefix answer 429 beyond 50 requests a second (a burst of 5).
 var port = 5080;
 var seed = 250;
 var latency = 0;
 var untilStdinCloses = false;
+var rateLimits = new List<string>();
 var providerOptions = new List<(string Option, string Value)>();
 var declared = SandboxServer.DeclaredOptions();
 var usage = "usage: OtpTools.Sandbox [--port <0-65535, 0 = any free port>] [--seed <history rows>] [--latency <ms>] " +
-            string.Concat(declared.Select(o => $"[{o.Option} {o.Argument}] ")) + "[--until-stdin-closes]";
+            string.Concat(declared.Select(o => $"[{o.Option} {o.Argument}] ")) + "[--rate-limit <prefix>=<per second>[/<burst>]] [--until-stdin-closes]";
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,6 +29,7 @@ for (var i = 0; i < args.Length; i++)
         case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed): i++; break;
         case "--latency" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out latency): i++; break;
         case "--until-stdin-closes": untilStdinCloses = true; break;
+        case "--rate-limit" when i + 1 < args.Length: rateLimits.Add(args[++i]); break;
         case var option when i + 1 < args.Length && declared.Any(o => o.Option == option): providerOptions.Add((option, args[++i])); break;
         default:
             Console.Error.WriteLine($"OtpTools sandbox: '{args[i]}' is not understood here. {usage}");
@@ -51,6 +54,12 @@ await using (server)
     {
         if (server.Providers.Any(p => p.Options.Any(o => o.Option == option) && p.TrySetOption(option, value))) continue;
         Console.Error.WriteLine($"OtpTools sandbox: '{option} {value}' is not understood here. {usage}");
+        return 2;
+    }
+    foreach (var limit in rateLimits)
+    {
+        if (server.RateLimits.TrySet(limit)) continue;
+        Console.Error.WriteLine($"OtpTools sandbox: '--rate-limit {limit}' is not understood here (e.g. --rate-limit otpiq=50/5). {usage}");
         return 2;
     }
     foreach (var provider in server.Providers)

@@ -108,6 +108,8 @@ namespace OtpTools.Sandbox
         public OtpiqSandbox Otpiq => Provider<OtpiqSandbox>();
         public EngageLabSandbox EngageLab => Provider<EngageLabSandbox>();
         public SandboxFaults Faults { get; } = new SandboxFaults();
+        /// <summary>Each provider's rate limit (none unless set).</summary>
+        public SandboxRateLimits RateLimits { get; } = new SandboxRateLimits();
         /// <summary>The delivery webhooks the providers post after a send.</summary>
         public SandboxWebhooks Webhooks { get; } = new SandboxWebhooks();
 
@@ -171,7 +173,8 @@ namespace OtpTools.Sandbox
                     Interlocked.CompareExchange(ref _peakInFlight, now, peak);
                 try
                 {
-                    await Faults.ApplyAsync(prefix, context, next).ConfigureAwait(false);
+                    if (await RateLimits.AdmitAsync(prefix, context).ConfigureAwait(false))
+                        await Faults.ApplyAsync(prefix, context, next).ConfigureAwait(false);
                 }
                 finally
                 {

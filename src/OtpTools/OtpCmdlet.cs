@@ -247,10 +247,16 @@ namespace OtpTools
             Outward.Add(credential);
             WriteDebug($"{provider.Name}: {provider.Type.Name} at {provider.BaseUri}; credential from {credential.Source}.");
             var options = new OtpCallOptions { MaxRetry = MaxRetry, Timeout = TimeSpan.FromSeconds(TimeoutSec) };
+            ConfigureCall(options);
             var connection = OtpConnection.Open(provider, credential, NewTrace(), options);
             client = (TCapability)provider.Type.CreateClient(connection);
             _connection = connection;
             return connection;
+        }
+
+        /// <summary>A cmdlet's own call options beyond -MaxRetry and -TimeoutSec (Send-OtpCode's -RateLimitTimeout).</summary>
+        protected virtual void ConfigureCall(OtpCallOptions options)
+        {
         }
 
         private OtpCredential ResolveCredential(ResolvedProvider provider)

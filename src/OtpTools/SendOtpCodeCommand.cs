@@ -73,6 +73,16 @@ namespace OtpTools
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
+        /// <summary>
+        /// Seconds a run waits while a provider refuses every request for its rate limit (HTTP 429) with no success
+        /// between; past it, nothing more is sent to that provider and the remaining rows fail as not sent.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int RateLimitTimeout { get; set; } = 300;
+
+        protected override void ConfigureCall(OtpCallOptions options) => options.RateLimitTimeout = TimeSpan.FromSeconds(RateLimitTimeout);
+
         /// <summary>A JSON Lines file that records each row before its request leaves and again with its outcome.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -204,7 +214,7 @@ namespace OtpTools
             if (names.Count == 1)
             {
                 var connection = Connect<IOtpCodeSender>(names[0], out var client);
-                return new OtpSendService(connection, client);
+                return new OtpSendService(connection, client, ThrottleLimit);
             }
             if (ApiKey != null || Credential != null)
                 ThrowOtpError(new OtpException("Credential.AmbiguousForRoute", OtpErrorCategory.InvalidArgument,
@@ -217,7 +227,7 @@ namespace OtpTools
             {
                 // -ApiKey and -Credential were refused above, so each provider's own credential is found.
                 var connection = Connect<IOtpCodeSender>(name, out var client);
-                hops.Add(new OtpSendService(connection, client));
+                hops.Add(new OtpSendService(connection, client, ThrottleLimit));
                 hopNames.Add(ProviderName!);
             }
             ProviderName = string.Join(" > ", hopNames);
@@ -355,7 +365,6 @@ namespace OtpTools
             ReportProgress(final: false);
         }
 
-        /// <summary>Hashtable values as their base objects, so the engine never sees a PSObject.</summary>
         /// <summary>
         /// An option's value without PowerShell's wrappers, for the engine: tables and objects (a [pscustomobject]
         /// payload) become ordered tables of plain values, lists become arrays. Deeper than 16 levels is left as it is.
@@ -417,7 +426,7 @@ namespace OtpTools
             var done = succeeded + failed;
             var rate = now.TotalSeconds > 0 ? done / now.TotalSeconds : 0;
             var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}",
-                $"{succeeded} sent, {failed} failed, {_run.InFlight} in flight, {rate:0.0}/s");
+                $"{succeeded} sent, {failed} failed, {_run.InFlight} in flight, {rate:0.0}/s" + (_run.RateNote is string limit ? "; " + limit : ""));
             if (_total is int total && total > 0)
             {
                 record.PercentComplete = Math.Min(100, done * 100 / total);

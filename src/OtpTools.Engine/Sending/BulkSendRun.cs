@@ -34,6 +34,7 @@ namespace OtpTools.Engine.Sending
         private readonly List<(int Position, Task Task)> _inFlight = new List<(int, Task)>();
         private readonly ConcurrentQueue<SendOutcome> _finished = new ConcurrentQueue<SendOutcome>();
         private int _credentialRejectedAt;
+        private OtpException? _endedBy;
         private int _halted;
 
         public BulkSendRun(IRowSender service, BulkSendOptions options, string provider)
@@ -47,6 +48,8 @@ namespace OtpTools.Engine.Sending
         private int _failed;
 
         public int Succeeded => Volatile.Read(ref _succeeded);
+        /// <summary>What the providers' rate limits allow, once one has been met (for progress).</summary>
+        public string? RateNote => _service.RateNote;
         public int Failed => Volatile.Read(ref _failed);
 
         /// <summary>Set when the journal could not record an outcome: the run must end, since rows would go unrecorded.</summary>
@@ -57,7 +60,10 @@ namespace OtpTools.Engine.Sending
         /// <summary>True once -ErrorAction Stop's first failure happened: nothing more starts.</summary>
         public bool Halted => Volatile.Read(ref _halted) != 0;
 
-        /// <summary>The row whose answer showed that the provider rejects the credential (0: none).</summary>
+        /// <summary>
+        /// The row whose answer showed that no later row can succeed (0: none): the provider rejects the credential, or
+        /// its rate limit never lifted (<see cref="OtpException.EndsRun"/>).
+        /// </summary>
         public int CredentialRejectedAt => Volatile.Read(ref _credentialRejectedAt);
 
         /// <summary>
@@ -90,9 +96,14 @@ namespace OtpTools.Engine.Sending
 
         private SendOutcome NotSentAfterRejection(OtpSendRequest request)
         {
-            var outcome = _service.Failed(request, new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
-                $"Not sent: {_provider} rejected the credential on row {CredentialRejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).")
-                { Provider = _provider });
+            var error = Volatile.Read(ref _endedBy)?.EndsRun == true
+                ? new OtpException("Send.RateLimitNotLifted", OtpErrorCategory.LimitsExceeded,
+                    $"Not sent: {_provider} kept refusing requests for its rate limit (row {CredentialRejectedAt}), so no further request was made. " +
+                    "Send this row again later (-Resume with the run's journal sends exactly these rows).")
+                : new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
+                    $"Not sent: {_provider} rejected the credential on row {CredentialRejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).");
+            error.Provider = _provider;
+            var outcome = _service.Failed(request, error);
             outcome.Quiet = true;
             return outcome;
         }
@@ -167,8 +178,11 @@ namespace OtpTools.Engine.Sending
                     "The run was stopped while this row's request was in flight: the code may have been delivered.")
                 { MayHaveBeenDelivered = true, Attempts = 1 }, prepared.Destination);
             }
-            if (outcome.Error?.CredentialRejected == true)
+            if (outcome.Error?.CredentialRejected == true || outcome.Error?.EndsRun == true)
+            {
+                Interlocked.CompareExchange(ref _endedBy, outcome.Error, null);
                 Interlocked.CompareExchange(ref _credentialRejectedAt, prepared.Request.Position, 0);
+            }
             try
             {
                 Finish(outcome);

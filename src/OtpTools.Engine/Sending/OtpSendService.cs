@@ -19,6 +19,8 @@ namespace OtpTools.Engine.Sending
         SendOutcome Failed(OtpSendRequest request, OtpException error, string? destination = null);
         /// <summary>Puts the row's position, recipient and provider on a result.</summary>
         void Stamp(OtpSendResult result, OtpSendRequest request, string? destination);
+        /// <summary>What the providers' rate limits allow, for progress; null until one has been met.</summary>
+        string? RateNote { get; }
     }
 
     /// <summary>Common steps around a provider's send: unsupported options, result stamping, failure receipts.</summary>
@@ -26,12 +28,20 @@ namespace OtpTools.Engine.Sending
     {
         private readonly OtpConnection _connection;
         private readonly IOtpCodeSender _sender;
+        private readonly RateGate _gate;
 
-        public OtpSendService(OtpConnection connection, IOtpCodeSender sender)
+        /// <param name="maxConcurrency">The run's -ThrottleLimit: the most requests the rate gate lets through at once.</param>
+        public OtpSendService(OtpConnection connection, IOtpCodeSender sender, int maxConcurrency = 64)
         {
             _connection = connection;
             _sender = sender;
+            _gate = new RateGate(connection.Provider.Name, maxConcurrency, connection.Options.RateLimitTimeout, connection.Trace);
         }
+
+        /// <summary>This provider's rate limit as the run has learnt it.</summary>
+        public RateGate Gate => _gate;
+
+        public string? RateNote => _gate.Describe();
 
         /// <summary>Validates a row; throws <see cref="OtpException"/> naming the parameter, value and limit.</summary>
         public PreparedSend Prepare(OtpSendRequest request)
@@ -83,8 +93,8 @@ namespace OtpTools.Engine.Sending
             var attempts = new AttemptCounter();
             try
             {
-                var result = await _connection.Retry.ExecuteAsync(token => _sender.SendAsync(prepared, token), attempts, cancellationToken)
-                    .ConfigureAwait(false);
+                var result = await _connection.Retry.ExecuteAsync(token => _gate.SendAsync(() => _sender.SendAsync(prepared, token), attempts, token),
+                    attempts, cancellationToken).ConfigureAwait(false);
                 result.Attempts = attempts.Count;
                 Stamp(result, prepared.Request, prepared.Destination);
                 return new SendOutcome(result, null);

@@ -106,5 +106,15 @@ namespace OtpTools.Engine.Sending
             _hops[0].Failed(request, error, destination);
 
         public void Stamp(OtpSendResult result, OtpSendRequest request, string? destination) => _hops[0].Stamp(result, request, destination);
+
+        /// <summary>Each provider keeps its own limit.</summary>
+        public string? RateNote
+        {
+            get
+            {
+                var notes = _hops.Select(h => h.RateNote).Where(n => n != null).ToList();
+                return notes.Count == 0 ? null : string.Join("; ", notes);
+            }
+        }
     }
 }
