@@ -9,6 +9,7 @@ using OtpTools.Engine.Providers.OtpBlue;
 using OtpTools.Engine.Sending;
 using OtpTools.Sandbox;
 using Xunit;
+using static OtpTools.Engine.Tests.BulkRuns;
 
 namespace OtpTools.Engine.Tests
 {
@@ -33,26 +34,6 @@ namespace OtpTools.Engine.Tests
 
         private OtpSendService Service(string key = SandboxKeys.OtpBlue) => _f.OtpBlueService(out _, key);
 
-        private static IEnumerable<OtpSendRequest> Rows(int count, int first) =>
-            Enumerable.Range(1, count).Select(i => new OtpSendRequest { Position = i, To = "+614" + (first + i).ToString("D8"), Code = "1" });
-
-        /// <summary>Submits every row as the cmdlet does (check, wait for a slot, start) and returns every outcome.</summary>
-        private static async Task<List<SendOutcome>> RunAll(BulkSendRun run, IEnumerable<OtpSendRequest> rows)
-        {
-            var outcomes = new List<SendOutcome>();
-            foreach (var row in rows)
-            {
-                var done = run.Check(row, out var prepared);
-                if (done != null) { outcomes.Add(done); continue; }
-                while (!run.HasFreeSlot) await run.WhenOneFinishes();
-                outcomes.AddRange(run.TakeFinished());
-                var notSent = run.Start(prepared!, CancellationToken.None);
-                if (notSent != null) outcomes.Add(notSent);
-            }
-            await run.WhenAllFinish();
-            outcomes.AddRange(run.TakeFinished());
-            return outcomes;
-        }
 
         [Fact]
         public async Task Never_more_requests_in_flight_than_the_throttle_limit_and_one_outcome_per_row()

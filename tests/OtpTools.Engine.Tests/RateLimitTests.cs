@@ -12,6 +12,7 @@ using OtpTools.Engine.Providers.OtpBlue;
 using OtpTools.Engine.Sending;
 using OtpTools.Sandbox;
 using Xunit;
+using static OtpTools.Engine.Tests.BulkRuns;
 
 namespace OtpTools.Engine.Tests
 {
@@ -37,25 +38,6 @@ namespace OtpTools.Engine.Tests
             return new OtpSendService(connection, (IOtpCodeSender)type.CreateClient(connection), throttle);
         }
 
-        private static IEnumerable<OtpSendRequest> Rows(int count, int first) =>
-            Enumerable.Range(1, count).Select(i => new OtpSendRequest { Position = i, To = "+614" + (first + i).ToString("D8"), Code = "1" });
-
-        private static async Task<List<SendOutcome>> RunAll(BulkSendRun run, IEnumerable<OtpSendRequest> rows, CancellationToken token = default)
-        {
-            var outcomes = new List<SendOutcome>();
-            foreach (var row in rows)
-            {
-                var done = run.Check(row, out var prepared);
-                if (done != null) { outcomes.Add(done); continue; }
-                while (!run.HasFreeSlot) await run.WhenOneFinishes();
-                outcomes.AddRange(run.TakeFinished());
-                var notSent = run.Start(prepared!, token);
-                if (notSent != null) outcomes.Add(notSent);
-            }
-            await run.WhenAllFinish();
-            outcomes.AddRange(run.TakeFinished());
-            return outcomes;
-        }
 
         [Fact]
         public async Task At_the_limit_every_row_is_sent_once_even_with_no_retries_left_and_refusals_stay_few()
