@@ -259,7 +259,7 @@ namespace OtpTools
             };
             foreach (var option in _providerOptions?.Values ?? Enumerable.Empty<RuntimeDefinedParameter>())
             {
-                var value = Plain(option.Value, 0);
+                var value = PlainValues.Of(option.Value);
                 if (!option.IsSet || value == null) continue;
                 // A secret option's value is masked wherever it could be echoed (a provider's error, a trace line).
                 if (value is System.Security.SecureString secret) Outward.AddSecret(secret);
@@ -268,25 +268,22 @@ namespace OtpTools
             return request;
         }
 
-        /// <summary>
-        /// -Resume: the input must be the journal's input (same recipient at each recorded position); rows whose request
-        /// may have left yield their journal receipt, the others are sent.
-        /// </summary>
+        /// <summary>-Resume: the whole input is checked against the journal first; rows that may have left yield their journal receipt.</summary>
         private void ResumeRows()
         {
-            var earlier = _journal?.Earlier ?? new Dictionary<int, JournalRow>();
-            foreach (var request in _resumeRows)
+            IReadOnlyList<(OtpSendRequest Row, SendOutcome? FromJournal)> plan = Array.Empty<(OtpSendRequest, SendOutcome?)>();
+            try
             {
-                if (earlier.TryGetValue(request.Position, out var row) && !string.Equals(row.Recipient, request.To, StringComparison.Ordinal))
-                    ThrowOtpError(new OtpException("Journal.InputMismatch", OtpErrorCategory.InvalidData,
-                        $"Nothing was sent: row {request.Position} of this input is '{request.To}', but the journal '{JournalPath}' recorded " +
-                        $"'{row.Recipient}' at that position. -Resume needs the same input, in the same order, as the run it continues.")
-                    { TargetValue = request.To, ParameterName = "To" }, request.To);
+                plan = _run!.ResumePlan(_resumeRows, JournalPath!);
             }
-            foreach (var request in _resumeRows)
+            catch (OtpException mismatch)
             {
-                if (earlier.TryGetValue(request.Position, out var row) && row.MayHaveLeft) Emit(_run!.FromJournal(row));
-                else SendRow(request);
+                ThrowOtpError(mismatch, mismatch.TargetValue);
+            }
+            foreach (var (row, fromJournal) in plan)
+            {
+                if (fromJournal != null) Emit(fromJournal);
+                else SendRow(row);
             }
         }
 
@@ -365,31 +362,6 @@ namespace OtpTools
             ReportProgress(final: false);
         }
 
-        /// <summary>
-        /// An option's value without PowerShell's wrappers, for the engine: tables and objects (a [pscustomobject]
-        /// payload) become ordered tables of plain values, lists become arrays. Deeper than 16 levels is left as it is.
-        /// </summary>
-        private static object? Plain(object? value, int depth)
-        {
-            if (value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject)) value = wrapped.BaseObject;
-            if (depth > 16 || value == null || value is string || value is System.Security.SecureString) return value;
-            if (value is System.Collections.IDictionary table)
-            {
-                var plain = new System.Collections.Specialized.OrderedDictionary();
-                foreach (System.Collections.DictionaryEntry e in table)
-                    plain[Plain(e.Key, depth + 1)!] = Plain(e.Value, depth + 1);
-                return plain;
-            }
-            if (value is PSObject custom)
-            {
-                var plain = new System.Collections.Specialized.OrderedDictionary();
-                foreach (var property in custom.Properties) plain[property.Name] = Plain(property.Value, depth + 1);
-                return plain;
-            }
-            if (value is System.Collections.IEnumerable items) return items.Cast<object?>().Select(i => Plain(i, depth + 1)).ToArray();
-            return value;
-        }
-
         /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>
         private void Emit(SendOutcome outcome) => Emit(new[] { outcome });
 
@@ -421,17 +393,10 @@ namespace OtpTools
             if (!final && _lastProgress != null && now - _lastProgress < TimeSpan.FromMilliseconds(250)) return;
             if (final && _lastProgress == null) return;
             _lastProgress = now;
-            var succeeded = _run!.Succeeded;
-            var failed = _run.Failed;
-            var done = succeeded + failed;
-            var rate = now.TotalSeconds > 0 ? done / now.TotalSeconds : 0;
-            var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}",
-                $"{succeeded} sent, {failed} failed, {_run.InFlight} in flight, {rate:0.0}/s" + (_run.RateNote is string limit ? "; " + limit : ""));
-            if (_total is int total && total > 0)
-            {
-                record.PercentComplete = Math.Min(100, done * 100 / total);
-                if (rate > 0) record.SecondsRemaining = (int)((total - done) / rate);
-            }
+            var (status, percent, remaining) = _run!.Progress(now, _total);
+            var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}", status);
+            if (percent is int done) record.PercentComplete = done;
+            if (remaining is int seconds) record.SecondsRemaining = seconds;
             if (final) record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
         }

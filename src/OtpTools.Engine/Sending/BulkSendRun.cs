@@ -213,6 +213,37 @@ namespace OtpTools.Engine.Sending
             else Interlocked.Increment(ref _failed);
         }
 
+        /// <summary>
+        /// -Resume: checks the input against the journal as a whole (the same recipient at each recorded position, or
+        /// Journal.InputMismatch before anything is sent), then says for each row whether it goes out or yields the
+        /// journal's receipt (a row whose request may have left is never sent again).
+        /// </summary>
+        public IReadOnlyList<(OtpSendRequest Row, SendOutcome? FromJournal)> ResumePlan(IReadOnlyList<OtpSendRequest> rows, string journalPath)
+        {
+            var earlier = _options.Journal?.Earlier ?? new Dictionary<int, JournalRow>();
+            foreach (var request in rows)
+            {
+                if (earlier.TryGetValue(request.Position, out var row) && !string.Equals(row.Recipient, request.To, StringComparison.Ordinal))
+                    throw new OtpException("Journal.InputMismatch", OtpErrorCategory.InvalidData,
+                        $"Nothing was sent: row {request.Position} of this input is '{request.To}', but the journal '{journalPath}' recorded " +
+                        $"'{row.Recipient}' at that position. -Resume needs the same input, in the same order, as the run it continues.")
+                    { TargetValue = request.To, ParameterName = "To" };
+            }
+            return rows.Select(request => (request, earlier.TryGetValue(request.Position, out var row) && row.MayHaveLeft ? FromJournal(row) : null)).ToList();
+        }
+
+        /// <summary>Progress as a line ("12 sent, 1 failed, 4 in flight, 9.5/s; OtpBlue's rate limit ..."), with the share done of a known total.</summary>
+        public (string Status, int? Percent, int? SecondsRemaining) Progress(TimeSpan elapsed, int? total)
+        {
+            var succeeded = Succeeded;
+            var failed = Failed;
+            var done = succeeded + failed;
+            var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+            var status = $"{succeeded} sent, {failed} failed, {InFlight} in flight, {rate:0.0}/s" + (RateNote is string limit ? "; " + limit : "");
+            if (!(total is int all) || all <= 0) return (status, null, null);
+            return (status, Math.Min(100, done * 100 / all), rate > 0 ? (int)((all - done) / rate) : (int?)null);
+        }
+
         /// <summary>The outcomes of requests that finished since the last call, in the order they finished.</summary>
         public IReadOnlyList<SendOutcome> TakeFinished()
         {
