@@ -215,9 +215,13 @@ await using (var sandbox = await SandboxServer.StartAsync())
             $"ratios of the three pairs: {string.Join(", ", pairs.Select(p => p.Ratio.ToString("0.00", CultureInfo.InvariantCulture)))}"));
         var growthMb = psRun["peakMB"] - psSmall["peakMB"];
         var rawGrowthMb = rawRun["peakMB"] - rawSmall["peakMB"];
-        results.Add(($"3b. Peak working set growth, {small:N0} → {total:N0} rows (fresh processes): Get-OtpHistory vs the raw loop",
-            $"{psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", $"{rawSmall["peakMB"]:0} → {rawRun["peakMB"]:0} MB", growthMb, "≤ 15 MB", growthMb <= 15,
-            $"ratio column is Get-OtpHistory's MB of growth, the raw loop's is {rawGrowthMb:0.0} MB; " +
+        // The target as restated (issue 24): 100,000 → 1,000,000 within 15 MB, and 10,000 → 1,000,000 no more than the
+        // raw loop's growth beside it + 5 MB (the first-generation budget follows the CPU's cache, which no module sets).
+        var middleGrowthMb = psRun["peakMB"] - psMiddle["peakMB"];
+        results.Add(($"3b. Peak working set growth, {middle:N0} → {total:N0} rows, and {small:N0} → {total:N0} beside the raw loop (fresh processes)",
+            $"{psMiddle["peakMB"]:0} → {psRun["peakMB"]:0} MB; {psSmall["peakMB"]:0} → {psRun["peakMB"]:0} MB", $"raw loop {rawSmall["peakMB"]:0} → {rawRun["peakMB"]:0} MB",
+            middleGrowthMb, "≤ 15 MB, and ≤ the raw loop's growth + 5 MB", middleGrowthMb <= 15 && growthMb <= rawGrowthMb + 5,
+            $"ratio column is Get-OtpHistory's MB of growth from {middle:N0} rows; from {small:N0} rows it grew {growthMb:0.0} MB, the raw loop {rawGrowthMb:0.0} MB; " +
             $"the runtime collected once per {psRun["allocMB"] / Math.Max(1, psRun["gc0"]):0} MB allocated; " +
             $"with that budget fixed at 4 MB (DOTNET_GCgen0size=0x400000): Get-OtpHistory {pinnedPs:0.0} MB, raw loop {pinnedRaw:0.0} MB; " +
             $"{middle:N0} rows: {psMiddle["peakMB"]:0} MB, so {psRun["peakMB"] - psMiddle["peakMB"]:0.0} MB from {middle:N0} to {total:N0}; " +

@@ -90,7 +90,10 @@ namespace OtpTools
                 var wait = deadline == null ? TimeSpan.FromSeconds(1) : Min(deadline.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1));
                 if (wait <= TimeSpan.Zero) break;
                 var pending = Await(_listener.NextAsync(wait, Cancellation));
-                if (pending != null) written += Write(pending);
+                if (pending == null) continue;
+                written += Write(pending);
+                // The rest of a burst, already read and authenticated: written without a wait each.
+                while ((Count == 0 || written < Count) && _listener.TryNext(out var more)) written += Write(more!);
             }
             // -Count or -Timeout: the port closes first; what was already read and authenticated is written (and then
             // answered 200), everything else is answered 503 so the provider sends it again.

@@ -157,6 +157,15 @@ namespace OtpTools.Engine.Webhooks
             return next;
         }
 
+        /// <summary>The next request already waiting, without waiting (so a burst is written in one go).</summary>
+        public bool TryNext(out PendingReports? next)
+        {
+            next = null;
+            if (!_ready.Wait(0)) return false;
+            _queue.TryDequeue(out next);
+            return next != null;
+        }
+
         /// <summary>
         /// Closes the port, answers 503 to every request not yet read and authenticated, and returns the ones that were:
         /// the caller writes them to the pipeline and acknowledges each (then they are answered 200).
