@@ -109,9 +109,11 @@ await using (var sandbox = await SandboxServer.StartAsync())
             $"{wall.TotalSeconds:0.00} s", $"{ideal.TotalSeconds:0.00} s", ratio, "≤ 1.15×, 0 failed, 429s ≤ 5 %", ratio <= 1.15 && failed == 0 && share <= 0.05,
             $"failed rows: {failed}; 429s: {refused} of {requests} requests ({share:P1})"));
         var freeRatio = free.TotalSeconds / freeIdeal.TotalSeconds;
+        // The figure is this run against the code before the rate gate, in the same run; that code cannot be loaded
+        // beside this one, so the run is held to benchmark 2's target against the ideal instead (said in the note).
         results.Add(($"7. the same {n:N0} sends without a limit: wall time vs ideal N·L/C",
-            $"{free.TotalSeconds:0.00} s", $"{freeIdeal.TotalSeconds:0.00} s", freeRatio, "≤ 1.05× (of the code before the rate gate)", freeRatio <= 1.05 * 1.13,
-            "the code before the rate gate cannot be loaded beside it; its figure for benchmark 2 (50 ms) was 1.13, so the target here is 1.13 × 1.05"));
+            $"{free.TotalSeconds:0.00} s", $"{freeIdeal.TotalSeconds:0.00} s", freeRatio, "≤ 1.15× (benchmark 2's)", freeRatio <= 1.15,
+            "not measured against the code before the rate gate (it cannot be loaded beside it); without a 429 the gate takes a lock per request"));
     }
 
     // 9. The journal's cost: 400 sends at 50 ms, -ThrottleLimit 16, with -JournalPath and without (the faster of two each).
@@ -535,7 +537,10 @@ static string WhatBounds(string benchmark) => benchmark switch
             "latency, where starting connections and the last partly filled wave weigh more.",
     "8." => "Each report is authenticated from its headers before its body is read, parsed as the provider's JSON, made " +
             "terminal-safe, handed to the pipeline thread and written there, and answered 200 only once it was written " +
-            "(so that a report answered 200 is never lost); the bare loop answers as soon as it has read the body.",
+            "(so that a report answered 200 is never lost); the bare loop answers as soon as it has read the body. The 32 " +
+            "senders run in this process on the same two cores, so the figure is bound by CPU: writing a burst without a " +
+            "wait per report (TryNext) changed it little, and the bare loop's own figure varies by a quarter between runs. " +
+            "Not yet profiled (dotnet-trace on this benchmark is the next step).",
     "9." => "Each row's journal line is flushed to disk before its request leaves, and its outcome after; on a busy 2-core " +
             "machine the flushes compete with the sends for the same cores.",
     "4." => "Both imports go through a manifest. The difference is the format file (five views) and the module's assemblies; " +
