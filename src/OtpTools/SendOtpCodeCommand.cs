@@ -42,8 +42,9 @@ namespace OtpTools
 
         /// <summary>Recipients: phone numbers in international format, or (EngageLab) e-mail addresses.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Contact", "PhoneNumber", "Phone", "Mobile", "Recipient", "Email")]
+        [Alias(RecipientColumnsAttribute.Contact, RecipientColumnsAttribute.PhoneNumber, RecipientColumnsAttribute.Phone, RecipientColumnsAttribute.Mobile, RecipientColumnsAttribute.Recipient, RecipientColumnsAttribute.Email)]
         [AllowEmptyString, AllowNull, AllowEmptyCollection]
+        [RecipientColumns]
         public string?[]? To { get; set; }
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]

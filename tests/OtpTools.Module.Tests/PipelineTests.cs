@@ -196,6 +196,19 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void Rows_whose_phone_is_a_number_as_ConvertFrom_Json_gives_it_are_sent_to_that_number_not_to_the_row_as_text()
+        {
+            var before = _m.Sandbox.OtpBlue.Deliveries.Count;
+            var run = _m.Run("'[{\"Phone\": 61412345681, \"Otp\": 4821}, {\"Mobile\": 61412345682, \"Code\": 4822}]' | ConvertFrom-Json | " +
+                             "Send-OtpCode -Provider OtpBlue -ApiKey $blue", Keys());
+            Assert.Empty(run.Errors);
+            var receipts = run.Objects<OtpSendResult>().OrderBy(r => r.Position).ToList();
+            Assert.Equal(new[] { "61412345681", "61412345682" }, receipts.Select(r => r.Recipient));
+            Assert.Equal(new[] { "+61412345681", "+61412345682" }, receipts.Select(r => r.Destination));
+            Assert.Equal(2, _m.Sandbox.OtpBlue.Deliveries.Count - before);
+        }
+
+        [Fact]
         public void Receipt_tables_show_the_whole_error_at_80_columns_and_the_whole_message_id_at_200()
         {
             var run = _m.Run(@"
