@@ -50,6 +50,12 @@ namespace OtpTools.Sandbox
         /// </summary>
         string? SampleSend => null;
 
+        /// <summary>
+        /// Send-OtpCode arguments (no -Provider, no credential) for which this sandbox answers one documented error, with
+        /// the provider's code for it: the conformance suite checks that each is reported under its own ErrorId.
+        /// </summary>
+        IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => Array.Empty<(string, string)>();
+
         /// <summary>Gives its listings (history, senders) this many rows, where it has any.</summary>
         void Seed(int rows) { }
 

@@ -150,5 +150,25 @@ namespace OtpTools.Module.Tests
             Assert.Equal(new[] { 1, 2, 3 }, receipts.Select(r => r.Position));
             Assert.All(receipts, r => Assert.True(r.Success, r.ErrorMessage));
         }
+
+        public static IEnumerable<object[]> ErrorScenarios() =>
+            from provider in SandboxProviders
+            from scenario in provider.ErrorScenarios
+            select new object[] { provider.TypeName, scenario.Arguments, scenario.Code };
+
+        [Theory]
+        [MemberData(nameof(ErrorScenarios))]
+        public void Every_sender_reports_each_documented_error_its_sandbox_plays_under_its_own_ErrorId(string type, string arguments, string code)
+        {
+            var (credential, variables) = Credential(type);
+            var run = Run($"Send-OtpCode -Provider {type} {arguments} {credential} -MaxRetry 0 -ErrorAction SilentlyContinue", variables);
+            var receipt = Assert.Single(run.Objects<OtpSendResult>());
+            Assert.False(receipt.Success);
+            Assert.Equal(code, receipt.ErrorCode);
+            Assert.Equal(1, receipt.Attempts);   // the provider's answer, not the module's own check
+            Assert.StartsWith(type + ".", receipt.ErrorId);
+            Assert.DoesNotContain("Unknown", receipt.ErrorId);
+            Assert.NotEqual(type + ".Error", receipt.ErrorId);
+        }
     }
 }

@@ -39,6 +39,7 @@ namespace OtpTools.TestProvider.Sandbox
         public string TypeName => "Acme";
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public string? SampleSend => "-To +61412345678 -Code 4821 -Priority high";
+        public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => new[] { ($"-To {Blocked} -Code 4821", "BLOCKED") };
 
         public void Map(IEndpointRouteBuilder routes) => routes.MapPost("/v1/codes", (Func<HttpContext, Task<IResult>>)SendAsync);
 

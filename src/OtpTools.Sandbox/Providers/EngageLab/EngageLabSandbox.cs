@@ -90,6 +90,14 @@ namespace OtpTools.Sandbox.Providers.EngageLab
         public string TypeName => "EngageLab";
         // A fresh number each time: EngageLab refuses a second code from one template to one number while the first is valid.
         public string? SampleSend => "-To ('+86139' + (Get-Random -Minimum 10000000 -Maximum 99999999)) -TemplateId test-template-1";
+        public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => new[]
+        {
+            ($"-To {EngageLabScenarios.InternalError} -TemplateId {EngageLabScenarios.SmsTemplate}", "1000"),
+            ($"-To {EngageLabScenarios.DispatchFails} -TemplateId {EngageLabScenarios.SmsTemplate}", "5001"),
+            ($"-To ('+86139' + (Get-Random -Minimum 10000000 -Maximum 99999999)) -TemplateId {EngageLabScenarios.MissingTemplate}", "4001"),
+            ($"-To ('+86139' + (Get-Random -Minimum 10000000 -Maximum 99999999)) -TemplateId {EngageLabScenarios.ForceInvalidJson}", "3001"),
+            ($"-To ('+86139' + (Get-Random -Minimum 10000000 -Maximum 99999999)) -TemplateId {EngageLabScenarios.ForceInvalidParameter}", "3002"),
+        };
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("DEVKEY", SandboxKeys.EngageLabDevKey), ("DEVSECRET", SandboxKeys.EngageLabDevSecret) };
         public IEnumerable<string> Notes => new[] { $"EngageLab: the code a message carried is at $env:OTPTOOLS_ENGAGELAB_BASEURI{GeneratedCodePath}<MessageId>" }
             .Concat(CallbackUrl == null ? Array.Empty<string>() : new[] { $"EngageLab delivery callbacks go to {CallbackUrl}" });

@@ -54,6 +54,11 @@ namespace OtpTools.Sandbox.Providers.GetOtp
 
         public void Seed(int rows) => SeedSenders(rows);
         public string? SampleSend => $"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.Template}";
+        public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => new[]
+        {
+            ($"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.MissingTemplate}", "1251"),
+            ($"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.TemplateWithoutCode}", "1624"),
+        };
         public IEnumerable<string> Notes => new[]
         {
             $"GetOTP: the code a send carried is at $env:OTPTOOLS_GETOTP_BASEURI{GeneratedCodePath}<MessageId>; template {GetOtpScenarios.Template} holds {{code}}",

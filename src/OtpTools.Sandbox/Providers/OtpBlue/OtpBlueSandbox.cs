@@ -51,6 +51,8 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         public string Prefix => "otpblue";
         public string TypeName => "OtpBlue";
         public string? SampleSend => "-To +61412345678 -Code 482913";
+        public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios =>
+            OtpBlueScenarios.Codes.Select(c => ($"-To {c.Key} -Code 482913", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public IEnumerable<string> Notes => new[]
         {

@@ -56,6 +56,12 @@ namespace OtpTools.Sandbox.Providers.Otpiq
         public string TypeName => "Otpiq";
         // A fresh number each time: OTPIQ allows ten requests per number in ten minutes.
         public string? SampleSend => "-To ('+96475012' + (Get-Random -Minimum 10000 -Maximum 99999)) -Code 482913";
+        // OTPIQ has no error codes: the code reported is the HTTP status.
+        public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => new[]
+        {
+            ($"-To +{OtpiqScenarios.ServerError} -Code 482913", "500"),
+            ($"-To ('+96475013' + (Get-Random -Minimum 10000 -Maximum 99999)) -Code 482913 -Sender {OtpiqScenarios.UnapprovedSender}", "400"),
+        };
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
         public IReadOnlyList<(string Option, string Argument)> Options => new[] { ("--otpiq-credit", "<IQD>") };
 
