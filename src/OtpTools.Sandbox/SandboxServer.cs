@@ -56,6 +56,16 @@ namespace OtpTools.Sandbox
         /// </summary>
         IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => Array.Empty<(string, string)>();
 
+        /// <summary>
+        /// A listing command (no -Provider, no credential) that pages through the rows <see cref="Seed"/> made, or null
+        /// for a provider without a paged listing; and the paging faults this sandbox can play on it.
+        /// </summary>
+        string? SampleListing => null;
+        IReadOnlyList<PagingFault> PagingFaults => Array.Empty<PagingFault>();
+
+        /// <summary>Plays a paging fault on its listing (None: pages honestly again).</summary>
+        void PlayPagingFault(PagingFault fault) { }
+
         /// <summary>Gives its listings (history, senders) this many rows, where it has any.</summary>
         void Seed(int rows) { }
 

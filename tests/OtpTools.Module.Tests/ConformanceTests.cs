@@ -170,5 +170,33 @@ namespace OtpTools.Module.Tests
             Assert.DoesNotContain("Unknown", receipt.ErrorId);
             Assert.NotEqual(type + ".Error", receipt.ErrorId);
         }
+
+        public static IEnumerable<object[]> PagingFaults() =>
+            from provider in SandboxProviders
+            where provider.SampleListing != null
+            from fault in provider.PagingFaults
+            select new object[] { provider.TypeName, fault };
+
+        [Theory]
+        [MemberData(nameof(PagingFaults))]
+        public void Every_listing_stops_paging_that_would_never_end_with_a_clear_error_after_a_few_pages(string type, PagingFault fault)
+        {
+            var (credential, variables) = Credential(type);
+            var served = _m.Sandbox.Providers.Single(p => p.TypeName == type);
+            served.Seed(2600);
+            served.PlayPagingFault(fault);
+            try
+            {
+                var before = _m.Sandbox.RequestCount(served.Prefix);
+                var error = _m.RunTerminating($"{served.SampleListing} -Provider {type} {credential} | Out-Null", variables);
+                Assert.StartsWith("Http.Paging", error.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
+                Assert.InRange(_m.Sandbox.RequestCount(served.Prefix) - before, 2, 5);
+            }
+            finally
+            {
+                served.PlayPagingFault(PagingFault.None);
+            }
+        }
     }
 }

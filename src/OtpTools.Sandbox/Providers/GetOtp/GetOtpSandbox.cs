@@ -54,6 +54,9 @@ namespace OtpTools.Sandbox.Providers.GetOtp
 
         public void Seed(int rows) => SeedSenders(rows);
         public string? SampleSend => $"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.Template}";
+        public string? SampleListing => "Get-OtpSender -PageSize 100";
+        public IReadOnlyList<PagingFault> PagingFaults => new[] { PagingFault.RepeatPage, PagingFault.SameRows };
+        public void PlayPagingFault(PagingFault fault) => PagingFault = fault;
         public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios => new[]
         {
             ($"-To +61412345678 -Code 4821 -Channel sms -Sender GetOTP -TemplateId {GetOtpScenarios.MissingTemplate}", "1251"),

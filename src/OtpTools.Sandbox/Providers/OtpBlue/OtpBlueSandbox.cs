@@ -51,6 +51,10 @@ namespace OtpTools.Sandbox.Providers.OtpBlue
         public string Prefix => "otpblue";
         public string TypeName => "OtpBlue";
         public string? SampleSend => "-To +61412345678 -Code 482913";
+        // The window Seed fills: the last 29 days.
+        public string? SampleListing => "Get-OtpHistory -From ([datetime]::UtcNow.Date.AddDays(-30)) -To ([datetime]::UtcNow.Date) -PageSize 100";
+        public IReadOnlyList<PagingFault> PagingFaults => new[] { PagingFault.RepeatPage, PagingFault.GrowingTotal };
+        public void PlayPagingFault(PagingFault fault) => PagingFault = fault;
         public IReadOnlyList<(string Arguments, string Code)> ErrorScenarios =>
             OtpBlueScenarios.Codes.Select(c => ($"-To {c.Key} -Code 482913", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         public IReadOnlyList<(string Name, string Value)> Variables => new[] { ("APIKEY", ApiKey) };
