@@ -46,6 +46,19 @@ namespace OtpTools.Engine.Tests
             return (response.StatusCode, document.RootElement.Clone());
         }
 
+        /// <summary>POSTs raw JSON to /v1/verifications with the key, as any client would; the status and the parsed body.</summary>
+        public async Task<(HttpStatusCode Status, JsonElement Body)> PostVerificationAsync(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Sandbox.UriFor("getotp") + GetOtpSandbox.VerificationsPath)
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-OTP-Key", SandboxKeys.GetOtp);
+            using var response = await Http.SendAsync(request);
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return (response.StatusCode, document.RootElement.Clone());
+        }
+
         public GetOtpClient Client(string key = SandboxKeys.GetOtp)
         {
             var type = new GetOtpProviderType();

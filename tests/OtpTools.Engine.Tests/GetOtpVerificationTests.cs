@@ -1,9 +1,6 @@
 using System;
 using System.Collections;
 using System.Linq;
-using System.Net.Http;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OtpTools.Engine.Providers;
@@ -178,15 +175,9 @@ namespace OtpTools.Engine.Tests
         public async Task Code_1629_both_code_and_length_is_the_sandbox_answer_and_maps_to_its_ErrorId()
         {
             // The client never sends both; a raw request proves the sandbox refuses it and the table names the code.
-            using var request = new HttpRequestMessage(HttpMethod.Post, _f.Sandbox.UriFor("getotp") + GetOtpSandbox.VerificationsPath)
-            {
-                Content = new StringContent("{\"data\":{\"channel\":\"telegram\",\"phone\":\"61412345678\",\"code\":\"1234\",\"code_length\":4}}", Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("X-OTP-Key", SandboxKeys.GetOtp);
-            using var response = await _f.Http.SendAsync(request);
-            Assert.Equal(400, (int)response.StatusCode);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal("1629", body.RootElement.GetProperty("errors")[0].GetProperty("code").GetString());
+            var (status, body) = await _f.PostVerificationAsync("{\"data\":{\"channel\":\"telegram\",\"phone\":\"61412345678\",\"code\":\"1234\",\"code_length\":4}}");
+            Assert.Equal(400, (int)status);
+            Assert.Equal("1629", body.GetProperty("errors")[0].GetProperty("code").GetString());
             Assert.Equal("GetOtp.CodeAndLength", GetOtpErrors.Table["1629"].ErrorId);
         }
 
@@ -218,15 +209,9 @@ namespace OtpTools.Engine.Tests
         [InlineData("{\"data\":{\"channel\":\"telegram\",\"phone\":\"61412345678\",\"code\":\"1234\",\"payload\":{\"a\":1}}}")]
         public async Task The_sandbox_refuses_what_the_pages_do_not_allow(string json)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _f.Sandbox.UriFor("getotp") + GetOtpSandbox.VerificationsPath)
-            {
-                Content = new StringContent(json, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("X-OTP-Key", SandboxKeys.GetOtp);
-            using var response = await _f.Http.SendAsync(request);
-            Assert.Equal(400, (int)response.StatusCode);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal("POST", body.RootElement.GetProperty("errors")[0].GetProperty("method").GetString());
+            var (status, body) = await _f.PostVerificationAsync(json);
+            Assert.Equal(400, (int)status);
+            Assert.Equal("POST", body.GetProperty("errors")[0].GetProperty("method").GetString());
         }
 
         private Task<OtpVerificationResult> CheckAsync(string? messageId, string code, string? recipient) =>

@@ -1,16 +1,10 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using OtpTools.Engine.Credentials;
-using OtpTools.Engine.Http;
-using OtpTools.Engine.Providers;
-using OtpTools.Engine.Providers.OtpBlue;
 using OtpTools.Engine.Sending;
-using OtpTools.Sandbox;
 using Xunit;
 using static OtpTools.Engine.Tests.BulkRuns;
 
@@ -29,15 +23,8 @@ namespace OtpTools.Engine.Tests
 
         public void Dispose() => _f.Sandbox.RateLimits.Clear();
 
-        private OtpSendService Service(int throttle, int maxRetry, TimeSpan rateLimitTimeout)
-        {
-            var type = new OtpBlueProviderType();
-            var provider = new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue")));
-            var options = new OtpCallOptions { MaxRetry = maxRetry, RateLimitTimeout = rateLimitTimeout };
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Http, options: options);
-            return new OtpSendService(connection, (IOtpCodeSender)type.CreateClient(connection), throttle);
-        }
-
+        private OtpSendService Service(int throttle, int maxRetry, TimeSpan rateLimitTimeout) =>
+            _f.OtpBlueService(out _, options: new OtpCallOptions { MaxRetry = maxRetry, RateLimitTimeout = rateLimitTimeout }, maxConcurrency: throttle);
 
         [Fact]
         public async Task At_the_limit_every_row_is_sent_once_even_with_no_retries_left_and_refusals_stay_few()

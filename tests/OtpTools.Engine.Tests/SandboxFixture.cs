@@ -43,13 +43,14 @@ namespace OtpTools.Engine.Tests
         }
 
         /// <summary>The engine's OTP Blue client and send service against this sandbox, as a cmdlet would connect them.</summary>
-        public OtpSendService OtpBlueService(out OtpBlueClient client, string key = SandboxKeys.OtpBlue, HttpClient? http = null)
+        public OtpSendService OtpBlueService(out OtpBlueClient client, string key = SandboxKeys.OtpBlue, HttpClient? http = null,
+            OtpCallOptions? options = null, int maxConcurrency = 64)
         {
             var type = new OtpBlueProviderType();
             var provider = new ResolvedProvider("OtpBlue", type, new Uri(Sandbox.UriFor("otpblue")));
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), http ?? Http);
+            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), http ?? Http, options: options);
             client = (OtpBlueClient)type.CreateClient(connection);
-            return new OtpSendService(connection, client);
+            return new OtpSendService(connection, client, maxConcurrency);
         }
 
         public static string Basic(string key, string secret) =>

@@ -26,16 +26,19 @@ namespace OtpTools.Module.Tests
         /// Runs pwsh with the hermetic environment; <paramref name="machineModulePath"/> plays the machine's installed
         /// modules. Returns the exit code and everything it printed.
         /// </summary>
-        public static (int ExitCode, string Output) Run(IEnumerable<string> arguments, TimeSpan timeout, string? machineModulePath = null)
+        public static (int ExitCode, string Output) Run(IEnumerable<string> arguments, TimeSpan timeout, string? machineModulePath = null) =>
+            Run(Hermetic.StartInfo("dotnet", new[] { "pwsh", "-NoLogo", "-NoProfile", "-NonInteractive" }.Concat(arguments), machineModulePath), timeout);
+
+        /// <summary>Runs a prepared process (output redirected); its exit code and everything it printed. Killed, with all it started, past <paramref name="timeout"/>.</summary>
+        public static (int ExitCode, string Output) Run(ProcessStartInfo start, TimeSpan timeout)
         {
-            var start = Hermetic.StartInfo("dotnet", new[] { "pwsh", "-NoLogo", "-NoProfile", "-NonInteractive" }.Concat(arguments), machineModulePath);
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit((int)timeout.TotalMilliseconds))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"pwsh {string.Join(" ", arguments)} did not end within {timeout}:\n{stdout.Result}{stderr.Result}");
+                throw new TimeoutException($"{start.FileName} {string.Join(" ", start.ArgumentList)} did not end within {timeout}:\n{stdout.Result}{stderr.Result}");
             }
             process.WaitForExit();
             return (process.ExitCode, stdout.Result + stderr.Result);

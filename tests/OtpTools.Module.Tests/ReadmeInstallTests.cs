@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -39,16 +38,7 @@ namespace OtpTools.Module.Tests
             start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
             start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
             start.Environment["UseSharedCompilation"] = "false";
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit((int)TimeSpan.FromMinutes(20).TotalMilliseconds))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{file} {string.Join(" ", arguments)} did not end within 20 minutes:\n{stdout.Result}{stderr.Result}");
-            }
-            process.WaitForExit();
-            return (process.ExitCode, stdout.Result + stderr.Result);
+            return RealPwsh.Run(start, TimeSpan.FromMinutes(20));
         }
 
         [Fact]

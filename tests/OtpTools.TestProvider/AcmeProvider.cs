@@ -132,18 +132,10 @@ namespace OtpTools.TestProvider
 
         public static OtpException ToException(string code, string? providerMessage, int httpStatus)
         {
-            Table.TryGetValue(code, out var entry);
-            return new OtpException(entry?.ErrorId ?? "Acme.UnknownError", entry?.Category ?? OtpErrorCategory.NotSpecified,
-                $"Acme error {code} ({entry?.Meaning ?? "a code Acme's document does not list"})" + (providerMessage == null ? "." : ": " + providerMessage))
-            {
-                Provider = "Acme",
-                HttpStatus = httpStatus,
-                ProviderCode = code,
-                ProviderMessage = providerMessage,
-                CredentialRejected = entry?.RejectsCredential == true,
-                FailOver = entry?.FailOver == true,
-                MayHaveBeenDelivered = entry == null,
-            };
+            var error = ProviderErrors.FromCode(Table, "Acme", "Acme", "Acme document", code, providerMessage, httpStatus);
+            // Only a code the document does not list leaves open whether anything was sent.
+            error.MayHaveBeenDelivered = !Table.ContainsKey(code);
+            return error;
         }
     }
 }

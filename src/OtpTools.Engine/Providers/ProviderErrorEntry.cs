@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -30,14 +31,14 @@ namespace OtpTools.Engine.Providers
         public bool FailOver { get; }
     }
 
-    /// <summary>Turns a provider's numeric error code into the engine's exception, through its error table.</summary>
+    /// <summary>Turns a provider's error code (a number, or a text such as "BLOCKED") into the engine's exception, through its error table.</summary>
     public static class ProviderErrors
     {
         /// <param name="providerType">The type name: ErrorId prefix and the exception's Provider.</param>
         /// <param name="provider">The provider's name as people write it, for messages.</param>
         /// <param name="document">How the provider's document is called, for codes it does not list.</param>
-        public static OtpException FromCode(IReadOnlyDictionary<int, ProviderErrorEntry> table, string providerType, string provider,
-            string document, int code, string? providerMessage, int httpStatus)
+        public static OtpException FromCode<TCode>(IReadOnlyDictionary<TCode, ProviderErrorEntry> table, string providerType, string provider,
+            string document, TCode code, string? providerMessage, int httpStatus) where TCode : notnull
         {
             table.TryGetValue(code, out var entry);
             var message = $"{provider} error {code} ({entry?.Meaning ?? $"an error code the {document} does not list"})" +
@@ -46,7 +47,7 @@ namespace OtpTools.Engine.Providers
             {
                 Provider = providerType,
                 HttpStatus = httpStatus,
-                ProviderCode = code.ToString(CultureInfo.InvariantCulture),
+                ProviderCode = Convert.ToString(code, CultureInfo.InvariantCulture),
                 ProviderMessage = providerMessage,
                 RecommendedAction = entry?.Action,
                 CredentialRejected = entry?.RejectsCredential == true,

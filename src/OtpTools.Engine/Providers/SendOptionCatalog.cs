@@ -21,8 +21,9 @@ namespace OtpTools.Engine.Providers
             var all = declarations.ToList();
             if (all.Count == 1) return all[0];
             var first = all[0];
+            var values = all.Where(o => o.Values != null).SelectMany(o => o.Values!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             return new SendOption(first.Name, string.Join(" ", all.Select(o => o.Help).Distinct()), first.ValueType,
-                all.Any(o => o.IsSecret), all.Where(o => o.Values != null).SelectMany(o => o.Values!).Distinct(StringComparer.OrdinalIgnoreCase).ToList() is var values && values.Count > 0 ? values : null,
+                all.Any(o => o.IsSecret), values.Count > 0 ? values : null,
                 all.Any(o => o.FromPipelineByPropertyName), aliases: all.SelectMany(o => o.Aliases).Distinct().ToArray());
         }
 

@@ -34,7 +34,8 @@ namespace OtpTools.Engine.Sending
         private TimeSpan _nextBackoff = TimeSpan.FromSeconds(1);
         private int _refusals;
         private OtpException? _closed;
-        // Pacing, once a limit has been met: requests a second, the rate of the last refusal, and the next start.
+        // Pacing, once a limit has been met: requests a second, whether it is still probing upwards, when it last grew,
+        // the decrease epoch, the next start, and the successes of the last second.
         private double? _rate;
         private bool _probing;
         private DateTimeOffset _lastGrowth;

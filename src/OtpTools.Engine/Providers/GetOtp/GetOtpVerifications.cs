@@ -61,7 +61,7 @@ namespace OtpTools.Engine.Providers.GetOtp
             else if (!string.IsNullOrEmpty(request.Code))
             {
                 var code = request.Code!;
-                if (code.Length < GetOtpLimits.CodeMinLength || code.Length > maxLength || !code.All(c => c >= '0' && c <= '9'))
+                if (!IsCode(code, maxLength))
                     throw InputRules.Invalid("Validation.InvalidCode", "Code", code,
                         $"-Code '{code}' is not {GetOtpLimits.CodeMinLength} to {maxLength} digits (0-9), what GetOTP's {channel} channel sends.");
                 body.Code = code;
@@ -113,6 +113,10 @@ namespace OtpTools.Engine.Providers.GetOtp
             public bool Takes(string parameter, string? value, string channel, bool when = true, string? only = null) =>
                 Takes(parameter, value, new[] { channel }, when, only);
         }
+
+        /// <summary>A code GetOTP sends: 4 to <paramref name="maxLength"/> digits 0-9 (other scripts' digits are not).</summary>
+        private static bool IsCode(string code, int maxLength) =>
+            code.Length >= GetOtpLimits.CodeMinLength && code.Length <= maxLength && code.All(c => c >= '0' && c <= '9');
 
         private static int Whole(string text, string parameter, int min, int max, string unit)
         {
@@ -172,7 +176,7 @@ namespace OtpTools.Engine.Providers.GetOtp
             var result = new OtpVerificationResult { MessageId = messageId, Recipient = check.Recipient, Provider = _connection.Provider.Name };
 
             // A code GetOTP could not have sent cannot match: no call.
-            if (code.Length < GetOtpLimits.CodeMinLength || code.Length > GetOtpLimits.CodeMaxLength || !code.All(c => c >= '0' && c <= '9'))
+            if (!IsCode(code, GetOtpLimits.CodeMaxLength))
                 return Checked(result, null, $"GetOTP codes are {GetOtpLimits.CodeMinLength} to {GetOtpLimits.CodeMaxLength} digits; the typed code cannot match.");
 
             var query = "?code=" + Uri.EscapeDataString(code) + "&phone=" + phone.Digits;
