@@ -170,6 +170,20 @@ namespace OtpTools.Module.Tests
         }
 
         [Fact]
+        public void The_sandbox_shows_a_code_with_a_leading_zero_as_it_was_sent_to_the_READMEs_Invoke_RestMethod()
+        {
+            // Invoke-RestMethod reads a text answer as JSON when it can, and "012345" would come back as a number.
+            var run = _m.Run(@"
+                $receipt = Send-OtpCode -Provider GetOtp -To '+61 412 345 641' -Code 012345 -Channel telegram -ApiKey $key
+                $typed = Invoke-RestMethod ""$env:OTPTOOLS_GETOTP_BASEURI/_sandbox/codes/$($receipt.MessageId)""
+                $typed
+                ($receipt | Confirm-OtpCode -Code $typed -ApiKey $key).Verified", Vars());
+            Assert.Empty(run.Errors);
+            Assert.Equal("012345", run.Output[0].BaseObject);
+            Assert.Equal(true, run.Output[1].BaseObject);
+        }
+
+        [Fact]
         public void Confirm_without_the_number_is_an_error_for_that_row_before_any_call()
         {
             var before = _m.Sandbox.RequestCount("getotp");

@@ -185,7 +185,8 @@ namespace OtpTools.Sandbox.Providers.EngageLab
                 lock (_gate)
                 {
                     var delivery = _deliveries.FirstOrDefault(d => d.MessageId == messageId);
-                    return delivery == null ? Results.NotFound() : Results.Text(delivery.Code);
+                    // A JSON string: Invoke-RestMethod reads a text answer as JSON when it can ("012345" became 5349, octal).
+                    return delivery == null ? Results.NotFound() : Results.Json(delivery.Code);
                 }
             });
         }

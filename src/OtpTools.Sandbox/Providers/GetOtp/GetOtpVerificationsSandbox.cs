@@ -73,7 +73,8 @@ namespace OtpTools.Sandbox.Providers.GetOtp
             routes.MapPost(VerificationsPath, (Func<HttpContext, Task<IResult>>)SendAsync);
             routes.MapGet(VerificationsPath, (Func<HttpContext, IResult>)Check);
             routes.MapGet(GeneratedCodePath + "{id}", (string id) =>
-                _verifications.TryGetValue(id, out var v) ? Results.Text(v.Code) : Results.NotFound());
+                // A JSON string, as EngageLab's: Invoke-RestMethod would read "012345" as a number.
+                _verifications.TryGetValue(id, out var v) ? Results.Json(v.Code) : Results.NotFound());
         }
 
         private async Task<IResult> SendAsync(HttpContext context)
