@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
@@ -20,15 +19,7 @@ namespace OtpTools
     public sealed class SendOtpCodeCommand : OtpCmdlet, IDisposable, IDynamicParameters
     {
         private RuntimeDefinedParameterDictionary? _providerOptions;
-        private readonly Stopwatch _clock = new Stopwatch();
-        private readonly List<OtpSendRequest> _resumeRows = new List<OtpSendRequest>();
-        private BulkSendRun? _run;
-        private SendJournal? _journal;
-        private bool _stopAtFirstFailure;
-        private int _position;
-        private int? _total;
-        private int[]? _inFlightAtStop;
-        private TimeSpan? _lastProgress;
+        private SendSession? _session;
 
         /// <summary>
         /// The provider, or an ordered route of providers (<c>-Provider OtpBlue, Otpiq</c>): a row moves to the next one
@@ -117,31 +108,21 @@ namespace OtpTools
 
         protected override void BeginProcessing()
         {
-            var sender = ConnectRoute();
-            // The total is known only when the recipients come as an argument rather than down the pipeline.
-            if (!MyInvocation.ExpectingInput && To != null) _total = To.Length;
-            // -ErrorAction Stop keeps -ThrottleLimit: at the first failure nothing more starts, those in flight finish.
-            _stopAtFirstFailure = ErrorActionIsStop();
-            if (Resume && JournalPath == null)
-                ThrowOtpError(new OtpException("Validation.ResumeWithoutJournal", OtpErrorCategory.InvalidArgument,
-                    "-Resume continues the run recorded in a journal: give its -JournalPath.") { ParameterName = "Resume" }, null);
-            // -WhatIf changes nothing on disk either: no journal is created or appended to.
-            if (JournalPath != null && !WhatIfRequested())
+            var hops = ConnectRoute();
+            var options = new SendSessionOptions
             {
-                var path = GetUnresolvedProviderPathFromPSPath(JournalPath);
-                try
-                {
-                    _journal = Resume ? SendJournal.Resume(path, ProviderName!) : SendJournal.Create(path, ProviderName!);
-                }
-                catch (OtpException e)
-                {
-                    ThrowOtpError(e, JournalPath);
-                }
-            }
-            _run = new BulkSendRun(sender,
-                new BulkSendOptions { ThrottleLimit = ThrottleLimit, StopAtFirstFailure = _stopAtFirstFailure, Journal = _journal, Outward = Outward },
-                ProviderName!);
-            _clock.Start();
+                ThrottleLimit = ThrottleLimit,
+                // -ErrorAction Stop keeps -ThrottleLimit: at the first failure nothing more starts, those in flight finish.
+                StopAtFirstFailure = ErrorActionIsStop(),
+                JournalPath = JournalPath == null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath),
+                Resume = Resume,
+                WhatIf = WhatIfRequested(),
+                // The total is known only when the recipients come as an argument rather than down the pipeline.
+                Total = !MyInvocation.ExpectingInput && To != null ? To.Length : (int?)null,
+                Outward = Outward,
+            };
+            _session = Run(() => SendSession.Open(hops, options, new SessionHost(this), Cancellation));
+            ProviderName = _session.ProviderName;
         }
 
         protected override void ProcessRecord()
@@ -149,22 +130,13 @@ namespace OtpTools
             foreach (var to in To == null || To.Length == 0 ? new string?[] { null } : To)
             {
                 var request = NewRequest(to);
-                // A resumed run is checked against its journal as a whole before anything is sent.
-                if (Resume) _resumeRows.Add(request);
-                else SendRow(request);
+                Run(() => _session!.Add(request));
             }
         }
 
         protected override void EndProcessing()
         {
-            if (Resume) ResumeRows();
-            while (_run!.InFlight > 0)
-            {
-                WaitFor(_run.WhenOneFinishes());
-                EmitFinished();
-            }
-            EmitFinished();
-            ReportProgress(final: true);
+            Run(() => _session!.End());
             base.EndProcessing();
         }
 
@@ -172,23 +144,20 @@ namespace OtpTools
         {
             base.StopProcessing();
             // Only noted here: this runs on another thread, where writing to the host can deadlock with the pipeline.
-            _inFlightAtStop = _run?.InFlightPositions;
+            _session?.NoteStop();
         }
 
         /// <summary>
-        /// PowerShell calls this however the pipeline ends (completed, Ctrl+C, -ErrorAction Stop, an exception): requests
-        /// still in flight get a moment to record their outcome, then the journal is closed (and its lock released).
+        /// PowerShell calls this however the pipeline ends: the session closes its journal; without a journal, a stop's
+        /// warning about rows in flight is the last word the user gets (PowerShell takes no more output once stopping).
         /// </summary>
         public void Dispose()
         {
-            _run?.WhenAllFinish().Wait(TimeSpan.FromSeconds(1));
-            _journal?.Dispose();
-            if (_journal != null || _inFlightAtStop == null || _inFlightAtStop.Length == 0) return;
-            // Without a journal, this is the last word the user gets: PowerShell takes no more output once stopping.
+            _session?.Dispose();
+            if (!(_session?.StopWarning is string warning)) return;
             try
             {
-                Host.UI.WriteWarningLine($"Send-OtpCode stopped with row(s) {string.Join(", ", _inFlightAtStop)} in flight: their codes may have been " +
-                    "delivered, with no receipt. Check them before sending again; -JournalPath keeps a record that survives a stop.");
+                Host.UI.WriteWarningLine(warning);
             }
             catch (Exception)
             {
@@ -196,11 +165,35 @@ namespace OtpTools
             }
         }
 
+        /// <summary>A session step, with a stop as PowerShell's stop and an engine error as this cmdlet's terminating error.</summary>
+        private void Run(Action step) => Run(() =>
+        {
+            step();
+            return true;
+        });
+
+        private T Run<T>(Func<T> step)
+        {
+            try
+            {
+                return step();
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (OtpException e)
+            {
+                ThrowOtpError(e, e.TargetValue ?? JournalPath);
+                throw; // not reached
+            }
+        }
+
         /// <summary>
         /// One provider, or a route (several -Provider names, or a route registration): a connection per provider,
         /// each with its own credential.
         /// </summary>
-        private IRowSender ConnectRoute()
+        private IReadOnlyList<(OtpConnection, IOtpCodeSender)> ConnectRoute()
         {
             IReadOnlyList<string?> names;
             try
@@ -212,27 +205,13 @@ namespace OtpTools
                 ThrowOtpError(e, e.TargetValue);
                 throw; // not reached
             }
-            if (names.Count == 1)
-            {
-                var connection = Connect<IOtpCodeSender>(names[0], out var client);
-                return new OtpSendService(connection, client, ThrottleLimit);
-            }
-            if (ApiKey != null || Credential != null)
+            if (names.Count > 1 && (ApiKey != null || Credential != null))
                 ThrowOtpError(new OtpException("Credential.AmbiguousForRoute", OtpErrorCategory.InvalidArgument,
                     $"-ApiKey and -Credential cannot say which provider of the route ({string.Join(", ", names)}) they are for. " +
                     "Keep each provider's key in its registration's vault or in OTPTOOLS_<NAME>_APIKEY (EngageLab: _DEVKEY and _DEVSECRET).")
                 { ParameterName = ApiKey != null ? "ApiKey" : "Credential" }, null);
-            var hops = new List<OtpSendService>();
-            var hopNames = new List<string>();
-            foreach (var name in names)
-            {
-                // -ApiKey and -Credential were refused above, so each provider's own credential is found.
-                var connection = Connect<IOtpCodeSender>(name, out var client);
-                hops.Add(new OtpSendService(connection, client, ThrottleLimit));
-                hopNames.Add(ProviderName!);
-            }
-            ProviderName = string.Join(" > ", hopNames);
-            return new RouteSendService(hops);
+            // In a route, -ApiKey and -Credential were refused above, so each provider's own credential is found.
+            return names.Select(name => (Connect<IOtpCodeSender>(name, out var client), client)).ToList();
         }
 
         private bool WhatIfRequested() =>
@@ -251,7 +230,6 @@ namespace OtpTools
         {
             var request = new OtpSendRequest
             {
-                Position = ++_position,
                 To = to,
                 Code = Code,
                 Sender = Sender,
@@ -269,137 +247,41 @@ namespace OtpTools
             return request;
         }
 
-        /// <summary>-Resume: the whole input is checked against the journal first; rows that may have left yield their journal receipt.</summary>
-        private void ResumeRows()
-        {
-            IReadOnlyList<(OtpSendRequest Row, SendOutcome? FromJournal)> plan = Array.Empty<(OtpSendRequest, SendOutcome?)>();
-            try
-            {
-                plan = _run!.ResumePlan(_resumeRows, JournalPath!);
-            }
-            catch (OtpException mismatch)
-            {
-                ThrowOtpError(mismatch, mismatch.TargetValue);
-            }
-            foreach (var (row, fromJournal) in plan)
-            {
-                if (fromJournal != null) Emit(fromJournal);
-                else SendRow(row);
-            }
-        }
-
-        private void SendRow(OtpSendRequest request)
-        {
-            StopIfStopping();
-            if (_run!.Halted)
-            {
-                // -ErrorAction Stop: a failure came back; this row is not sent (the journal never records it as sent).
-                DrainThenEmit();
-                return;
-            }
-            var outcome = _run.Check(request, out var prepared);
-            if (outcome != null)
-            {
-                Emit(outcome);
-                return;
-            }
-
-            var target = $"{prepared!.Destination} (row {request.Position})";
-            var operation = $"Send one-time passcode via {ProviderName}";
-            if (!ShouldProcess($"Performing the operation \"{operation}\" on target \"{target}\".",
-                    $"Are you sure you want to perform this action?\nPerforming the operation \"{operation}\" on target \"{target}\".",
-                    "Confirm", out var reason))
-            {
-                Emit(reason == ShouldProcessReason.WhatIf
-                    ? _run.NotSent(prepared, SendStatus.WhatIf, $"WhatIf: passed every check; would be sent via {ProviderName}. Nothing was sent.")
-                    : _run.NotSent(prepared, SendStatus.Declined, "Declined at the -Confirm prompt: nothing was sent."));
-                return;
-            }
-            while (!_run.HasFreeSlot)
-            {
-                WaitFor(_run.WhenOneFinishes());
-                EmitFinished();
-                StopIfStopping();
-            }
-            if (_run.Halted)
-            {
-                DrainThenEmit();
-                return;
-            }
-            try
-            {
-                var notSent = _run.Start(prepared, Cancellation);
-                if (notSent != null) Emit(notSent);
-            }
-            catch (OtpException journalFailure)
-            {
-                ThrowOtpError(journalFailure, JournalPath);
-            }
-            EmitFinished();
-        }
-
-        private void WaitFor(Task task) => Wait(task, () => ReportProgress(final: false));
-
-        /// <summary>Ctrl+C: no new request starts (those in flight reach the journal in Dispose).</summary>
-        private void StopIfStopping()
-        {
-            if (!Cancellation.IsCancellationRequested) return;
-            throw new PipelineStoppedException();
-        }
-
-        /// <summary>Lets every request in flight finish, then writes the finished outcomes.</summary>
-        private void DrainThenEmit()
-        {
-            WaitFor(_run!.WhenAllFinish());
-            EmitFinished();
-        }
-
-        /// <summary>Writes every finished send, in the order they finished.</summary>
-        private void EmitFinished()
-        {
-            FlushTrace();
-            Emit(_run!.TakeFinished());
-            if (_run.JournalFailure != null) ThrowOtpError(_run.JournalFailure, JournalPath);
-            ReportProgress(final: false);
-        }
-
-        /// <summary>The receipt first, so it is complete even when -ErrorAction Stop turns the error terminating.</summary>
-        private void Emit(SendOutcome outcome) => Emit(new[] { outcome });
-
         /// <summary>
-        /// Every receipt of a batch first, then the errors: under -ErrorAction Stop the first error ends the run, and
-        /// no receipt may be lost to it. Before that error, the requests still in flight finish and get their receipts
-        /// (their errors are in their receipts).
+        /// The session's way to PowerShell's streams and prompts. A nested class rather than an interface on the cmdlet:
+        /// PowerShell loads cmdlet types before the module's load context can resolve the engine's types.
         /// </summary>
-        private void Emit(IReadOnlyList<SendOutcome> outcomes)
+        private sealed class SessionHost : ISendSessionHost
         {
-            foreach (var outcome in outcomes) WriteReceipt(outcome.Result);
-            foreach (var outcome in outcomes)
-            {
-                if (outcome.Error == null || outcome.Quiet) continue;
-                if (_stopAtFirstFailure)
-                {
-                    WaitFor(_run!.WhenAllFinish());
-                    FlushTrace();
-                    foreach (var other in _run.TakeFinished()) WriteReceipt(other.Result);
-                }
-                WriteOtpError(outcome.Error, outcome.Result.Recipient);
-            }
-        }
+            private readonly SendOtpCodeCommand _cmdlet;
 
-        private void ReportProgress(bool final)
-        {
-            var now = _clock.Elapsed;
-            // At most four updates a second; none at all for a run too short to have shown any.
-            if (!final && _lastProgress != null && now - _lastProgress < TimeSpan.FromMilliseconds(250)) return;
-            if (final && _lastProgress == null) return;
-            _lastProgress = now;
-            var (status, percent, remaining) = _run!.Progress(now, _total);
-            var record = new ProgressRecord(0x0712, $"Send-OtpCode via {ProviderName}", status);
-            if (percent is int done) record.PercentComplete = done;
-            if (remaining is int seconds) record.SecondsRemaining = seconds;
-            if (final) record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
+            public SessionHost(SendOtpCodeCommand cmdlet) => _cmdlet = cmdlet;
+
+            public void Wait(Task task, Action tick) => _cmdlet.Wait(task, tick);
+
+            public string? Consent(string operation, string target)
+            {
+                if (_cmdlet.ShouldProcess($"Performing the operation \"{operation}\" on target \"{target}\".",
+                        $"Are you sure you want to perform this action?\nPerforming the operation \"{operation}\" on target \"{target}\".",
+                        "Confirm", out var reason))
+                    return null;
+                return reason == ShouldProcessReason.WhatIf ? SendStatus.WhatIf : SendStatus.Declined;
+            }
+
+            public void FlushTrace() => _cmdlet.FlushTrace();
+
+            public void WriteReceipt(OtpSendResult receipt) => _cmdlet.WriteReceipt(receipt);
+
+            public void WriteError(OtpException error, string? recipient) => _cmdlet.WriteOtpError(error, recipient);
+
+            public void WriteProgress(SendProgress progress)
+            {
+                var record = new ProgressRecord(0x0712, progress.Activity, progress.Status);
+                if (progress.Percent is int done) record.PercentComplete = done;
+                if (progress.SecondsRemaining is int seconds) record.SecondsRemaining = seconds;
+                if (progress.Completed) record.RecordType = ProgressRecordType.Completed;
+                _cmdlet.WriteProgress(record);
+            }
         }
     }
 }

@@ -46,11 +46,26 @@ namespace OtpTools.Engine.Tests
         public OtpSendService OtpBlueService(out OtpBlueClient client, string key = SandboxKeys.OtpBlue, HttpClient? http = null,
             OtpCallOptions? options = null, int maxConcurrency = 64)
         {
-            var type = new OtpBlueProviderType();
-            var provider = new ResolvedProvider("OtpBlue", type, new Uri(Sandbox.UriFor("otpblue")));
-            var connection = new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), http ?? Http, options: options);
-            client = (OtpBlueClient)type.CreateClient(connection);
+            var (connection, sender) = OtpBlueHop(key, http, options);
+            client = (OtpBlueClient)sender;
             return new OtpSendService(connection, client, maxConcurrency);
+        }
+
+        /// <summary>An OTP Blue connection and its client against this sandbox: one hop of a send session.</summary>
+        public (OtpConnection Connection, IOtpCodeSender Sender) OtpBlueHop(string key = SandboxKeys.OtpBlue, HttpClient? http = null,
+            OtpCallOptions? options = null)
+        {
+            var (connection, client) = Connect(new OtpBlueProviderType(), "otpblue", OtpCredential.FromPlainText(key, "test"), options, http);
+            return (connection, (IOtpCodeSender)client);
+        }
+
+        /// <summary>Any provider type's connection and client against this sandbox's <paramref name="prefix"/>.</summary>
+        public (OtpConnection Connection, object Client) Connect(IOtpProviderType type, string prefix, OtpCredential credential,
+            OtpCallOptions? options = null, HttpClient? http = null)
+        {
+            var provider = new ResolvedProvider(type.Name, type, new Uri(Sandbox.UriFor(prefix)));
+            var connection = new OtpConnection(provider, credential, http ?? Http, options: options);
+            return (connection, type.CreateClient(connection));
         }
 
         public static string Basic(string key, string secret) =>

@@ -58,16 +58,16 @@ namespace OtpTools.Module.Tests
         }
 
         /// <summary>
-        /// Faults of the transport and of the answer's shape. An echoed credential (a provider error code) and escape
-        /// sequences (in a success or an error) have tests of their own in HostileAnswerTests.
+        /// Every provider under every fault is the engine's FaultMatrixTests (a send session, no PowerShell); here one
+        /// fault per outcome shows the same through the cmdlet: receipts, ErrorRecords, retries and Attempts.
         /// </summary>
-        private static IEnumerable<FaultKind> TransportFaults() =>
-            Enum.GetValues<FaultKind>().Where(f => f != FaultKind.EchoCredential && f != FaultKind.EscapeSequences && f != FaultKind.EscapeSequencesInError && f != FaultKind.EchoRequestBody);
-
-        public static IEnumerable<object[]> ProviderFaults() =>
-            from provider in new[] { "OtpBlue", "Otpiq", "EngageLab" }
-            from fault in TransportFaults()
-            select new object[] { provider, fault };
+        public static IEnumerable<object[]> ProviderFaults() => new[]
+        {
+            new object[] { "OtpBlue", FaultKind.ServiceUnavailable },
+            new object[] { "Otpiq", FaultKind.ResetAfterRead },
+            new object[] { "EngageLab", FaultKind.Hang },
+            new object[] { "OtpBlue", FaultKind.HtmlErrorPage },
+        };
 
         [Theory]
         [MemberData(nameof(ProviderFaults))]
@@ -133,10 +133,12 @@ namespace OtpTools.Module.Tests
             }
         }
 
-        public static IEnumerable<object[]> PagingFaults() =>
-            from cmd in new[] { "history", "senders" }
-            from fault in TransportFaults()
-            select new object[] { cmd, fault };
+        /// <summary>Every listing under every fault is the engine's FaultMatrixTests; here a fault that ends the listing and one that is retried.</summary>
+        public static IEnumerable<object[]> PagingFaults() => new[]
+        {
+            new object[] { "history", FaultKind.MalformedJson },
+            new object[] { "senders", FaultKind.ResetBeforeRead },
+        };
 
         [Theory]
         [MemberData(nameof(PagingFaults))]

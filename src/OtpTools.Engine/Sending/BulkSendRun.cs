@@ -155,11 +155,9 @@ namespace OtpTools.Engine.Sending
                 return outcome;
             }
             _options.Journal?.Sending(prepared, _provider);
-            var task = SendAndRecordAsync(prepared, cancellationToken);
-            lock (_inFlight)
-            {
-                if (!task.IsCompleted) _inFlight.Add((prepared.Request.Position, task));
-            }
+            // Listed before its send can finish (the send yields first, and unlists itself under this lock): a send that
+            // finished before being listed would stay listed for ever, and the run would wait for it in a busy loop.
+            lock (_inFlight) _inFlight.Add((prepared.Request.Position, SendAndRecordAsync(prepared, cancellationToken)));
             return null;
         }
 
@@ -194,8 +192,9 @@ namespace OtpTools.Engine.Sending
             }
             finally
             {
-                lock (_inFlight) _inFlight.RemoveAll(f => f.Position == prepared.Request.Position);
+                // Queued before it leaves the in-flight list: a caller that sees nothing in flight must find every outcome.
                 _finished.Enqueue(outcome);
+                lock (_inFlight) _inFlight.RemoveAll(f => f.Position == prepared.Request.Position);
             }
         }
 
