@@ -59,9 +59,9 @@ namespace OtpTools.Module.Tests
     /// <summary>
     /// The Pester suite (tests/pester) in real pwsh, one file per row, with a SecretManagement module in the inherited
     /// module path: the suite must pass the same whether the machine has one or not. Each run writes its counts to
-    /// out/test-results/pester/ so that .ci/run can add them to the total.
+    /// out/test-results/pester/ so that .ci/run can add them to the total. Not in the hosted collection: each file
+    /// starts pwsh with an environment of its own and its own sandbox, so it runs beside the hosted tests.
     /// </summary>
-    [Collection(ModuleCollection.Name)]
     public sealed class PesterSuiteTests
     {
         public static IEnumerable<object[]> PesterFiles() =>
