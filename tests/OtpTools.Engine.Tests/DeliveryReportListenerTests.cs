@@ -33,6 +33,9 @@ namespace OtpTools.Engine.Tests
         private const string Token = "hook-token-5521-abcdef";
         private static readonly HttpClient Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.Zero })
         { Timeout = TimeSpan.FromSeconds(60) };
+        /// <summary>A sender that keeps its connections open between reports, as a provider posting many does.</summary>
+        private static readonly HttpClient Reusing = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+        { Timeout = TimeSpan.FromSeconds(60) };
 
         private sealed class Trace : IOtpTrace
         {
@@ -61,13 +64,13 @@ namespace OtpTools.Engine.Tests
         private static string Report(string id) =>
             $"{{\"smsId\":\"{id}\",\"deliveryReportType\":\"all\",\"isFinal\":true,\"channel\":\"sms\",\"status\":\"delivered\"}}";
 
-        private static async Task<int> PostAsync(string url, string json, string? secret = Token)
+        private static async Task<int> PostAsync(string url, string json, string? secret = Token, HttpClient? client = null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
             if (secret != null) request.Headers.TryAddWithoutValidation(OtpiqWebhook.SecretHeader, secret);
             try
             {
-                using var answer = await Http.SendAsync(request).ConfigureAwait(false);
+                using var answer = await (client ?? Http).SendAsync(request).ConfigureAwait(false);
                 return (int)answer.StatusCode;
             }
             catch (HttpRequestException)
@@ -144,9 +147,11 @@ namespace OtpTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData(true)]
-        [InlineData(false)]
-        public async Task Every_report_answered_200_is_on_the_pipeline_once_whichever_way_the_listener_stops(bool drain)
+        [InlineData(true, false)]
+        [InlineData(false, false)]
+        [InlineData(true, true)]
+        [InlineData(false, true)]
+        public async Task Every_report_answered_200_is_on_the_pipeline_once_whichever_way_the_listener_stops(bool drain, bool keepConnections)
         {
             var listener = Otpiq(out var url, out _);
             var acknowledged = new ConcurrentBag<string>();
@@ -158,7 +163,7 @@ namespace OtpTools.Engine.Tests
                 for (var i = 0; ; i++)
                 {
                     var id = $"s{sender:D2}-{i:D5}";
-                    var status = await PostAsync(url, Report(id));
+                    var status = await PostAsync(url, Report(id), client: keepConnections ? Reusing : Http);
                     if (status == 200) acknowledged.Add(id);
                     else if (status == 503 || status == 0)
                     {
@@ -177,6 +182,36 @@ namespace OtpTools.Engine.Tests
             // Nothing is written that its sender did not hear 200 for, except when the sender's connection broke first.
             Assert.True(written.Count - acknowledged.Count <= 16, $"{written.Count} written, {acknowledged.Count} acknowledged");
             Assert.True(refused >= 16);
+        }
+
+        [Fact]
+        public async Task A_sender_that_keeps_its_connection_is_answered_on_it_and_an_idle_one_closes_quietly_at_the_stop()
+        {
+            var listener = Otpiq(out var url, out _);
+            var consumer = Task.Run(() => ConsumeAsync(listener, stopAfter: 4, drain: true));
+            var first = Encoding.UTF8.GetBytes(Report("kept-1"));
+            var second = Encoding.UTF8.GetBytes(Report("kept-2"));
+            var secret = $"{OtpiqWebhook.SecretHeader}: {Token}\r\n";
+            using var socket = await ConnectAsync(url, Head(url, secret, first.Length), first);
+            var answer = await AnswerOf(socket);
+            Assert.StartsWith("HTTP/1.1 200", answer);
+            Assert.DoesNotContain("Connection: close", answer);
+            // The next report on the same connection, then one that asks to close it.
+            await socket.SendAsync(Encoding.UTF8.GetBytes(Head(url, secret, second.Length)).Concat(second).ToArray(), SocketFlags.None);
+            Assert.StartsWith("HTTP/1.1 200", await AnswerOf(socket));
+            var third = Encoding.UTF8.GetBytes(Report("closed-3"));
+            await socket.SendAsync(Encoding.UTF8.GetBytes(Head(url, secret + "Connection: close\r\n", third.Length)).Concat(third).ToArray(), SocketFlags.None);
+            var last = await AnswerOf(socket);
+            Assert.StartsWith("HTTP/1.1 200", last);
+            Assert.Contains("Connection: close", last);
+            Assert.Equal(0, await socket.ReceiveAsync(new byte[16], SocketFlags.None));
+            // An idle kept connection when the listener stops (after this fourth report): closed without an answer it did not ask for.
+            var fourth = Encoding.UTF8.GetBytes(Report("idle-4"));
+            using var idle = await ConnectAsync(url, Head(url, secret, fourth.Length), fourth);
+            Assert.StartsWith("HTTP/1.1 200", await AnswerOf(idle));
+            Assert.Equal(new[] { "kept-1", "kept-2", "closed-3", "idle-4" }, await consumer);
+            var rest = new byte[64];
+            Assert.Equal(0, await idle.ReceiveAsync(rest, SocketFlags.None));
         }
 
         [Fact]

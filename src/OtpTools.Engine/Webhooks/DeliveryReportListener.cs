@@ -230,27 +230,40 @@ namespace OtpTools.Engine.Webhooks
                 socket.NoDelay = true;
                 using var stream = new NetworkStream(socket, ownsSocket: false);
                 var http = new WebhookHttp(stream, buffer);
-                int status;
                 var bodyRead = false;
-                try
+                // One request after another while the sender keeps the connection (a provider posting many reports does):
+                // a connection per report would cost a handshake each.
+                for (var next = false; ; next = true)
                 {
-                    if (Interlocked.Increment(ref _serving) > _limits.MaxConnections)
+                    // A kept connection counts against the bound only once its next request begins; idle, it closes
+                    // quietly at the stop, after the header timeout, or when the sender closes it.
+                    if (next && !await NextRequestBeginsAsync(http).ConfigureAwait(false)) return;
+                    int status;
+                    var keepOpen = false;
+                    try
                     {
-                        status = 503;
-                        _trace.Verbose($"{_provider.Name} webhook from {from}: over {_limits.MaxConnections} connections at once, answered 503.");
+                        if (Interlocked.Increment(ref _serving) > _limits.MaxConnections)
+                        {
+                            status = 503;
+                            bodyRead = false;
+                            _trace.Verbose($"{_provider.Name} webhook from {from}: over {_limits.MaxConnections} connections at once, answered 503.");
+                        }
+                        else
+                        {
+                            (status, bodyRead) = await AnswerAsync(http, from).ConfigureAwait(false);
+                        }
+                        if (status == 0) return;   // the sender went away before a byte of a request
+                        Answered.AddOrUpdate(status, 1, (_, n) => n + 1);
+                        keepOpen = status == 200 && bodyRead && http.KeepAlive && !_stop.IsCancellationRequested;
+                        await http.WriteAsync(WebhookHttp.Answer(status, _limits.RetryAfterSeconds, keepOpen), CancellationToken.None).ConfigureAwait(false);
                     }
-                    else
+                    finally
                     {
-                        (status, bodyRead) = await AnswerAsync(http, from).ConfigureAwait(false);
+                        // A connection that has its answer no longer counts against the bound, while it lingers.
+                        Interlocked.Decrement(ref _serving);
                     }
-                    if (status == 0) return;   // the sender went away before a byte of a request
-                    Answered.AddOrUpdate(status, 1, (_, n) => n + 1);
-                    await http.WriteAsync(WebhookHttp.Answer(status, _limits.RetryAfterSeconds), CancellationToken.None).ConfigureAwait(false);
-                }
-                finally
-                {
-                    // A connection that has its answer no longer counts against the bound, while it lingers.
-                    Interlocked.Decrement(ref _serving);
+                    if (!keepOpen) break;
+                    http.NextRequest();
                 }
                 // A sender refused before its body was read is still sending it: read and drop it (bounded), so it
                 // reads the answer rather than a reset.
@@ -271,6 +284,22 @@ namespace OtpTools.Engine.Webhooks
                 socket.Dispose();
                 _open.TryRemove(socket, out _);
                 if (Volatile.Read(ref _disposed) != 0 && _open.IsEmpty) _allAnswered.TrySetResult(true);
+            }
+        }
+
+        /// <summary>Whether a kept connection's next request begins before the stop and within the header timeout.</summary>
+        private async Task<bool> NextRequestBeginsAsync(WebhookHttp http)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            idle.CancelAfter(_limits.HeaderTimeout);
+            try
+            {
+                // A request that began as the stop came is answered like any other then (503 unless it was read).
+                return await http.WaitForRequestAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
             }
         }
 

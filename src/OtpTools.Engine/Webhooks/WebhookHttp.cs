@@ -39,6 +39,31 @@ namespace OtpTools.Engine.Webhooks
         public long? ContentLength { get; private set; }
         public bool Chunked { get; private set; }
         public bool ExpectsContinue { get; private set; }
+        /// <summary>HTTP/1.1 without "Connection: close": the sender may send its next request on this connection.</summary>
+        public bool KeepAlive { get; private set; }
+
+        /// <summary>
+        /// Forgets the request just answered and keeps what the sender has already sent of its next one, so that the
+        /// next <see cref="ReadHeadAsync"/> reads it.
+        /// </summary>
+        public void NextRequest()
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+            Method = Target = "";
+            Headers.Clear();
+            ContentLength = null;
+            Chunked = ExpectsContinue = KeepAlive = false;
+        }
+
+        /// <summary>Waits for the first byte of a kept connection's next request; false when the sender closed it first.</summary>
+        public async Task<bool> WaitForRequestAsync(CancellationToken cancellationToken)
+        {
+            if (_end > 0) return true;
+            _end = await ReadSomeAsync(_buffer, 0, _buffer.Length, cancellationToken).ConfigureAwait(false);
+            return _end > 0;
+        }
 
         /// <summary>Reads the request line and headers (all within the buffer); false when the sender closed before a byte.</summary>
         public async Task<bool> ReadHeadAsync(CancellationToken cancellationToken)
@@ -118,6 +143,8 @@ namespace OtpTools.Engine.Webhooks
                 ContentLength = contentLength;
             }
             ExpectsContinue = Headers.TryGetValue("Expect", out var expect) && string.Equals(expect, "100-continue", StringComparison.OrdinalIgnoreCase);
+            KeepAlive = parts[2] == "HTTP/1.1" &&
+                        !(Headers.TryGetValue("Connection", out var connection) && connection.IndexOf("close", StringComparison.OrdinalIgnoreCase) >= 0);
         }
 
         /// <summary>The body as text, at most <paramref name="limit"/> bytes (413 beyond it).</summary>
@@ -248,9 +275,15 @@ namespace OtpTools.Engine.Webhooks
             _ => "Status",
         };
 
-        /// <summary>The bytes of an answer: no body, one request per connection, Retry-After with 503.</summary>
-        public static byte[] Answer(int status, int retryAfterSeconds)
+        private static readonly byte[] OkKeptOpen = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        /// <summary>
+        /// The bytes of an answer: no body, Retry-After with 503; the connection closes after it unless
+        /// <paramref name="keepOpen"/> (a 200 to a sender that may send again on it).
+        /// </summary>
+        public static byte[] Answer(int status, int retryAfterSeconds, bool keepOpen = false)
         {
+            if (status == 200 && keepOpen) return OkKeptOpen;
             var head = $"HTTP/1.1 {status.ToString(CultureInfo.InvariantCulture)} {Reason(status)}\r\n";
             if (status == 100) return Encoding.ASCII.GetBytes(head + "\r\n");
             head += "Content-Length: 0\r\nConnection: close\r\n";
