@@ -10,9 +10,8 @@ namespace OtpTools.Engine.Sending
     /// One provider's rate limit as a bulk run learns it, shared by every worker sending to that provider: a 429 (or a
     /// 503 with Retry-After) seen by one pauses all until the time it names. From the first refusal on, requests are
     /// paced: the rate starts at what got through in the last second and doubles each second until a refusal
-    /// comes after a full second of sending (one sooner after a pause measures nothing), then grows by 0.004/s a success
-    /// and at least 1/s a second, and at each refusal drops to a tenth below the lower of itself and what got through in
-    /// the last second; the requests allowed at once adapt too
+    /// comes after a full second of sending (one sooner after a pause measures nothing), then grows by 0.004/s a success,
+    /// and at each refusal drops to a tenth below the lower of itself and what got through in the last second; the requests allowed at once adapt too
     /// (halved at each refusal, one more after as many successes as are allowed). Refusals of requests that started
     /// before the last decrease are the same event and decrease nothing more. So refusals stay rare. A refused
     /// request was not processed: it goes again, and the wait does not use up the row's retries. When the provider
@@ -197,9 +196,7 @@ namespace OtpTools.Engine.Sending
                     if (_recentSuccesses.Count > 1024) _recentSuccesses.Dequeue();
                     if (_rate is double rate)
                     {
-                        // Additive increase: at least one request a second more for each second of sending (a
-                        // pace set low, on a busy machine or by a passing burst of refusals, recovers in seconds).
-                        if (!_probing) _rate = rate + Math.Max(0.004, 1 / rate);
+                        if (!_probing) _rate = rate + 0.004;
                         else if (now > _lastGrowth)
                         {
                             _rate = rate * Math.Pow(2, Math.Min(1, (now - _lastGrowth).TotalSeconds));
