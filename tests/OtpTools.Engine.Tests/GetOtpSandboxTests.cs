@@ -22,6 +22,8 @@ namespace OtpTools.Engine.Tests
         public const int Seeded = 50;
         public SandboxServer Sandbox { get; private set; } = null!;
         public HttpClient Http { get; } = new HttpClient();
+        /// <summary>For the engine's connections: the module's handlers over the same transport.</summary>
+        public HttpClient Pipeline { get; } = OtpTools.Engine.Http.HttpPipeline.Client();
 
         public async Task InitializeAsync()
         {
@@ -63,7 +65,7 @@ namespace OtpTools.Engine.Tests
         {
             var type = new GetOtpProviderType();
             var provider = new ResolvedProvider(type.Name, type, new Uri(Sandbox.UriFor("getotp")));
-            return new GetOtpClient(new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), Http));
+            return new GetOtpClient(new OtpConnection(provider, OtpCredential.FromPlainText(key, "test"), Pipeline));
         }
     }
 

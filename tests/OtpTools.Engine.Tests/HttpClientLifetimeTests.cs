@@ -29,5 +29,13 @@ namespace OtpTools.Engine.Tests
                 Assert.NotEmpty(await client.GetRegionsAsync(CancellationToken.None));
             }
         }
+
+        [Fact]
+        public async Task A_client_without_the_modules_handlers_is_refused_rather_than_used_without_cap_or_timeout()
+        {
+            _f.OtpBlueService(out var client, http: _f.Http);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetRegionsAsync(CancellationToken.None));
+            Assert.Contains("HttpPipeline", error.Message);
+        }
     }
 }

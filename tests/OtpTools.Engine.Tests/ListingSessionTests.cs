@@ -32,7 +32,7 @@ namespace OtpTools.Engine.Tests
         {
             var type = new OtpBlueProviderType();
             var connection = new OtpConnection(new ResolvedProvider("OtpBlue", type, new Uri(_f.Sandbox.UriFor("otpblue"))),
-                OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Http, null,
+                OtpCredential.FromPlainText(SandboxKeys.OtpBlue, "test"), _f.Client, null,
                 new OtpCallOptions { MaxRetry = maxRetry, BaseDelay = TimeSpan.FromMilliseconds(1), Timeout = TimeSpan.FromSeconds(10) });
             return ((OtpBlueClient)type.CreateClient(connection), connection);
         }

@@ -37,7 +37,7 @@ namespace OtpTools.Engine.Tests
         {
             var type = new OtpiqProviderType();
             var connection = new OtpConnection(new ResolvedProvider("Otpiq", type, new Uri("https://api.otpiq.com")),
-                OtpCredential.FromPlainText("sk_test_route_options", "test"), new HttpClient());
+                OtpCredential.FromPlainText("sk_test_route_options", "test"), OtpTools.Engine.Http.HttpPipeline.Client());
             var sender = new CountingSender();
             var request = new OtpSendRequest { Position = 1, To = "+9647501234567", Code = "1234", Sender = "OtpTools", Language = "en" };
             request.Options["StatusCallback"] = "https://h.example.com/cb";   // OTP Blue's

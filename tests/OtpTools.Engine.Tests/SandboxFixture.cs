@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using OtpTools.Engine.Credentials;
+using OtpTools.Engine.Http;
 using OtpTools.Engine.Providers;
 using OtpTools.Engine.Providers.OtpBlue;
 using OtpTools.Engine.Sending;
@@ -17,7 +18,10 @@ namespace OtpTools.Engine.Tests
     public sealed class SandboxFixture : IAsyncLifetime
     {
         public SandboxServer Sandbox { get; private set; } = null!;
+        /// <summary>For raw requests to the sandbox (what a provider's API is asked directly).</summary>
         public HttpClient Http { get; } = new HttpClient();
+        /// <summary>For the engine's connections: the module's handlers (cap, timeout, trace) over the same transport.</summary>
+        public HttpClient Client { get; } = HttpPipeline.Client();
 
         public async Task InitializeAsync() => Sandbox = await SandboxServer.StartAsync();
 
@@ -64,7 +68,7 @@ namespace OtpTools.Engine.Tests
             OtpCallOptions? options = null, HttpClient? http = null)
         {
             var provider = new ResolvedProvider(type.Name, type, new Uri(Sandbox.UriFor(prefix)));
-            var connection = new OtpConnection(provider, credential, http ?? Http, options: options);
+            var connection = new OtpConnection(provider, credential, http ?? Client, options: options);
             return (connection, type.CreateClient(connection));
         }
 

@@ -1,10 +1,7 @@
 using System;
 using System.Buffers;
-using System.Diagnostics;
-using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -93,8 +90,8 @@ namespace OtpTools.Engine.Http
     }
 
     /// <summary>
-    /// Sends one request: timing, redacted trace lines, a per-attempt timeout, and transport failures as
-    /// <see cref="OtpException"/> that say whether the request may have reached the provider.
+    /// Sends one attempt through the handlers (<see cref="HttpPipeline"/>) and classifies answers the provider's
+    /// documented shapes do not explain.
     /// </summary>
     public static class HttpCall
     {
@@ -106,138 +103,25 @@ namespace OtpTools.Engine.Http
         public static HttpRequestMessage Json(HttpMethod method, Uri uri, string json) =>
             new HttpRequestMessage(method, uri) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
+        /// <summary>
+        /// Sends one attempt through the connection's client, whose handlers (<see cref="HttpPipeline"/>) trace it, time it
+        /// out and read the answer up to its cap; the answer's bytes come back in a pooled buffer.
+        /// </summary>
         public static async Task<HttpAnswer> SendAsync(OtpConnection connection, HttpRequestMessage request,
             CancellationToken cancellationToken)
         {
-            var provider = connection.Provider.Name;
-            var trace = connection.Trace;
-            // Built only when a trace line or an error needs it: the redaction costs a regex per call.
-            string? redacted = null;
-            string Url() => redacted ??= Redaction.Url(request.RequestUri!);
-            var isGet = request.Method == HttpMethod.Get;
-            string Call() => $"{provider} {request.Method} {Url()}";
-            if (request.Content != null && trace.DebugEnabled)
-                trace.Debug($"{Call()} request body: " + Redaction.Body(await request.Content.ReadAsStringAsync().ConfigureAwait(false)));
-            request.Headers.Accept.ParseAdd("application/json");
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(connection.Options.Timeout);
-            var watch = Stopwatch.StartNew();
-            HttpResponseMessage? response = null;
-            try
-            {
-                response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
-                    .ConfigureAwait(false);
-                ArraySegment<byte>? body;
-                // Disposing the response ends a stalled read (not every stream honours the token on netstandard2.0).
-                using (timeout.Token.Register(() => response.Dispose()))
-                    body = response.Content == null ? new ArraySegment<byte>(Array.Empty<byte>())
-                        : await ReadCappedAsync(response.Content, isGet ? PageAnswerLimit : SendAnswerLimit, timeout.Token).ConfigureAwait(false);
-                if (body == null)
-                {
-                    var limit = isGet ? PageAnswerLimit : SendAnswerLimit;
-                    if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {(int)response.StatusCode}, answer over {limit} bytes: not read");
-                    throw new OtpException("Http.AnswerTooLarge", OtpErrorCategory.InvalidResult,
-                        $"{provider}: the answer from {Url()} is larger than {limit / (1 << 20)} MiB once decoded; reading stopped there." +
-                        (isGet ? "" : " The code may have been delivered; it was not resent."))
-                    { Provider = provider, HttpStatus = (int)response.StatusCode, MayHaveBeenDelivered = !isGet };
-                }
-                // The one point where provider text enters: an answer that echoes the credential (some APIs echo the
-                // Authorization header) is read only through its redacted text, before any message, field or trace
-                // line is made from it. The usual answer, which holds no form of it, is parsed from its bytes.
-                var credential = connection.Credential;
-                var utf8 = body.Value;
-                var answer = new HttpAnswer(request.Method, (int)response.StatusCode, utf8.Array!, utf8.Count, utf8.Array!.Length > 0,
-                    credential.AppearsIn(utf8.Array!, utf8.Count), credential.Redact, response.Content?.Headers.ContentType?.MediaType, response.Headers);
-                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> {answer.Status} {response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms, retry {RetryPolicy.RetryNumber}");
-                if (trace.DebugEnabled) trace.Debug($"{Call()} response body: {Redaction.Body(answer.Body)}");
-                return answer;
-            }
-            catch (Exception e) when (cancellationToken.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
-            {
-                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> cancelled after {watch.ElapsedMilliseconds} ms");
-                throw new OperationCanceledException(cancellationToken);
-            }
-            catch (Exception e) when (timeout.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is HttpRequestException || e is System.IO.IOException))
-            {
-                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> no answer within {connection.Options.Timeout.TotalSeconds:0.#} s");
-                throw new OtpException("Http.Timeout", OtpErrorCategory.OperationTimeout,
-                    $"{provider}: no answer from {Url()} within {connection.Options.Timeout.TotalSeconds:0.#} s (-TimeoutSec)." +
-                    (isGet ? "" : " The code may have been delivered."))
-                { Provider = provider, MayHaveBeenDelivered = !isGet, SafeToRetry = isGet };
-            }
-            catch (Exception e) when (e is HttpRequestException || e is System.IO.IOException)
-            {
-                var failure = response == null ? BeforeSending(e) : ConnectFailure.None;
-                var notSent = failure != ConnectFailure.None;
-                var reason = e.GetBaseException().Message;
-                if (trace.VerboseEnabled) trace.Verbose($"{Call()} -> failed after {watch.ElapsedMilliseconds} ms: {reason}");
-                var errorId = failure == ConnectFailure.Tls ? "Http.TlsFailed" : notSent ? "Http.ConnectionFailed" : response == null ? "Http.ConnectionLost" : "Http.ResponseTruncated";
-                var message = failure == ConnectFailure.Tls
-                    ? $"{provider}: the secure (TLS) connection to {Url()} could not be established: {reason}. Nothing was sent."
-                    : notSent
-                    ? $"{provider}: could not connect to {Url()}: {reason}. Nothing was sent."
-                    : $"{provider}: the connection to {Url()} broke before the whole answer arrived ({reason})." +
-                      (isGet ? "" : " The code may have been delivered; it was not resent.");
-                throw new OtpException(errorId, failure == ConnectFailure.Tls ? OtpErrorCategory.SecurityError : notSent ? OtpErrorCategory.ConnectionError : OtpErrorCategory.ProtocolError, message)
-                {
-                    Provider = provider,
-                    HttpStatus = response == null ? (int?)null : (int)response.StatusCode,
-                    MayHaveBeenDelivered = !notSent && !isGet,
-                    SafeToRetry = notSent || isGet,
-                    RecommendedAction = failure == ConnectFailure.Tls
-                        ? "Check the certificate the server presents (trusted issuer, right host name, not expired). Behind a TLS-inspecting " +
-                          "proxy, its root certificate must be trusted on this machine, or the provider's host must bypass the proxy " +
-                          "(NO_PROXY); HTTPS_PROXY / NO_PROXY and the system proxy settings decide which proxy is used."
-                        : notSent ? "Check the base URI, DNS, the network and the proxy settings (HTTPS_PROXY / NO_PROXY); sending the row again is safe." : null,
-                };
-            }
-            finally
-            {
-                response?.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Reads an answer as a stream, decoded (gzip/deflate), stopping past <paramref name="limit"/> bytes: null then.
-        /// A decompression bomb or an endless body ends in bounded memory and time. The bytes are in a buffer rented
-        /// from the shared pool (the answer gives it back).
-        /// </summary>
-        private static async Task<ArraySegment<byte>?> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-        {
-            var declared = content.Headers.ContentEncoding.Count == 0 ? content.Headers.ContentLength : null;
-            if (declared > limit) return null;
-            var pool = ArrayPool<byte>.Shared;
-            // A declared length is read straight into a buffer of its size (no copies; one byte more to see a body
-            // longer than declared); otherwise the buffer doubles as the body comes, up to the limit.
-            var buffer = pool.Rent(declared is long size ? (int)size + 1 : 16 * 1024);
-            try
-            {
-                using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
-                var length = 0;
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (length >= limit + 1) break;
-                        var larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1L));
-                        Buffer.BlockCopy(buffer, 0, larger, 0, length);
-                        pool.Return(buffer);
-                        buffer = larger;
-                    }
-                    var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
-                    if (read == 0) return new ArraySegment<byte>(buffer, 0, length);
-                    length += read;
-                    if (length > limit) break;
-                }
-            }
-            catch
-            {
-                pool.Return(buffer);
-                throw;
-            }
-            pool.Return(buffer);
-            return null;
+            new HttpCallContext(connection, request).AttachTo(request);
+            using var response = await connection.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!(response.Content is PooledAnswerContent body))
+                throw new InvalidOperationException("This connection's HttpClient does not pass the OtpTools handlers (HttpPipeline): its answers would have no cap or timeout.");
+            // The one point where provider text enters: an answer that echoes the credential (some APIs echo the
+            // Authorization header) is read only through its redacted text, before any message, field or trace line is
+            // made from it. The usual answer, which holds no form of it, is parsed from its bytes.
+            var mediaType = body.Headers.ContentType?.MediaType;
+            var utf8 = body.Take();
+            var credential = connection.Credential;
+            return new HttpAnswer(request.Method, (int)response.StatusCode, utf8.Array!, utf8.Count, utf8.Array!.Length > 0,
+                credential.AppearsIn(utf8.Array!, utf8.Count), credential.Redact, mediaType, response.Headers);
         }
 
         private static bool IsJson(string body)
@@ -250,36 +134,6 @@ namespace OtpTools.Engine.Http
             {
                 return false;
             }
-        }
-
-        private enum ConnectFailure { None, Connect, Tls }
-
-        /// <summary>
-        /// Failures while connecting (DNS, refused, unreachable, proxy refusal, TLS handshake or certificate): the
-        /// request cannot have reached the provider.
-        /// </summary>
-        private static ConnectFailure BeforeSending(Exception error)
-        {
-            for (var e = error; e != null; e = e.InnerException)
-            {
-                if (e is System.Security.Authentication.AuthenticationException) return ConnectFailure.Tls;
-                // .NET 8 and later classify request failures (HttpRequestException.HttpRequestError); read it by name,
-                // since netstandard2.0 does not declare it.
-                if (e is HttpRequestException && e.GetType().GetProperty("HttpRequestError")?.GetValue(e)?.ToString() is string kind)
-                {
-                    if (kind == "SecureConnectionError") return ConnectFailure.Tls;
-                    if (kind == "NameResolutionError" || kind == "ConnectionError" || kind == "ProxyTunnelError") return ConnectFailure.Connect;
-                }
-                if (e is SocketException socket &&
-                    (socket.SocketErrorCode == SocketError.ConnectionRefused ||
-                     socket.SocketErrorCode == SocketError.HostNotFound ||
-                     socket.SocketErrorCode == SocketError.HostUnreachable ||
-                     socket.SocketErrorCode == SocketError.NetworkUnreachable ||
-                     socket.SocketErrorCode == SocketError.TryAgain ||
-                     socket.SocketErrorCode == SocketError.NoData))
-                    return ConnectFailure.Connect;
-            }
-            return ConnectFailure.None;
         }
 
         /// <summary>

@@ -32,13 +32,20 @@ namespace OtpTools.Engine.Http
                 // Nothing listens to the factory's logging handlers; our own trace lines are redacted and per call.
                 .RemoveAllLoggers()
                 .SetHandlerLifetime(HandlerLifetime)
-                .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
-                {
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                    UseProxy = true,
-                    AllowAutoRedirect = false,
-                }));
+                // The one pipeline every call passes, outermost first (HttpPipeline).
+                .AddHttpMessageHandler(() => new TraceHandler())
+                .AddHttpMessageHandler(() => new AttemptTimeoutHandler())
+                .AddHttpMessageHandler(() => new AnswerCapHandler())
+                .ConfigurePrimaryHttpMessageHandler(PrimaryHandler));
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         }
+
+        /// <summary>The transport under the handlers: answers decoded, the system proxy, no redirects followed.</summary>
+        public static HttpMessageHandler PrimaryHandler() => new HttpClientHandler
+        {
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            UseProxy = true,
+            AllowAutoRedirect = false,
+        };
     }
 }
