@@ -13,6 +13,7 @@ using OtpTools.Engine.Providers.Otpiq;
 using OtpTools.Engine.Sending;
 using OtpTools.Sandbox;
 using OtpTools.Sandbox.Providers.EngageLab;
+using OtpTools.Tests.Shared;
 using Xunit;
 
 namespace OtpTools.Engine.Tests
@@ -112,43 +113,7 @@ namespace OtpTools.Engine.Tests
                 _f.Sandbox.Faults.Clear();
             }
 
-            var results = host.Receipts;
-            Assert.Equal(Enumerable.Range(1, count), results.Select(r => r.Position).OrderBy(p => p));
-            var delivered = bulk.Delivered();
-            Assert.Equal(delivered.Count, delivered.Distinct().Count());
-            foreach (var r in results)
-            {
-                var arrived = delivered.Contains(code + r.Position.ToString("D4"));
-                if (r.Success) Assert.True(arrived, $"row {r.Position} succeeded but nothing was delivered");
-                else if (r.Status == "failed") Assert.False(arrived, $"row {r.Position} says failed but a code was delivered");
-                else Assert.Equal("unknown", r.Status);
-                if (!r.Success) Assert.StartsWith("Http.", r.ErrorId);
-            }
-            Assert.Equal(results.Count(r => !r.Success), host.Errors.Count);
-
-            switch (fault)
-            {
-                case FaultKind.TooManyRequests:
-                case FaultKind.ServiceUnavailable:
-                    // Not processed by the provider: sent again until delivered.
-                    Assert.All(results, r => Assert.True(r.Success));
-                    Assert.Contains(results, r => r.Attempts > 1);
-                    break;
-                case FaultKind.ResetAfterRead:
-                case FaultKind.MalformedJson:
-                case FaultKind.TruncatedBody:
-                    // Processed, answer spoiled: reported as unknown, never resent.
-                    Assert.Contains(results, r => r.Status == "unknown");
-                    Assert.All(results.Where(r => r.Status == "unknown"), r => Assert.Equal(1, r.Attempts));
-                    Assert.Equal(count, delivered.Count);
-                    break;
-                case FaultKind.Hang:
-                    Assert.Contains(results, r => r.ErrorId == "Http.Timeout");
-                    break;
-                default:
-                    Assert.Contains(results, r => !r.Success);
-                    break;
-            }
+            BulkFaultOutcomes.Check(host.Receipts, bulk.Delivered(), r => code + r.Position.ToString("D4"), count, fault, host.Errors.Count);
         }
 
         /// <summary>A listing of 2,600 rows in pages of 500 with every second request faulted.</summary>
