@@ -71,10 +71,12 @@ namespace OtpTools.Engine.Tests
             {
                 var run = new BulkSendRun(Service(), new BulkSendOptions { ThrottleLimit = 2, Journal = journal }, "OtpBlue");
                 var rows = Rows(1, 32000000).ToList();
+                var before = _f.Sandbox.RequestCount("otpblue");
                 Assert.Null(run.Check(rows[0], out var prepared));
                 run.Start(prepared!, cancel.Token);
-                // The request hangs at the provider: the journal already says it may have left.
-                await Task.Delay(300);
+                // The request hangs at the provider (waited for as an event, not a time): the journal already says it may have left.
+                for (var i = 0; i < 1200 && _f.Sandbox.RequestCount("otpblue") == before; i++) await Task.Delay(50);
+                Assert.Equal(before + 1, _f.Sandbox.RequestCount("otpblue"));
                 var inFlight = SendJournal.Read(path, _ => { });
                 Assert.Null(inFlight[1].Receipt);
                 Assert.True(inFlight[1].MayHaveLeft);
