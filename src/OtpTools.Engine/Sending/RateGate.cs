@@ -10,8 +10,9 @@ namespace OtpTools.Engine.Sending
     /// One provider's rate limit as a bulk run learns it, shared by every worker sending to that provider: a 429 (or a
     /// 503 with Retry-After) seen by one pauses all until the time it names. From the first refusal on, requests are
     /// paced: the rate starts at what got through in the last second and doubles each second until a refusal
-    /// comes after a full second of sending (one sooner after a pause measures nothing), then grows by 0.004/s a success,
-    /// and at each refusal drops to a tenth below the lower of itself and what got through in the last second; the requests allowed at once adapt too
+    /// comes after a full second of sending (one sooner after a pause measures nothing), then grows by 1/s a second back
+    /// up to what got through before that refusal and by 0.004/s a success beyond, and at each refusal drops to a tenth
+    /// below the lower of itself and what got through in the last second; the requests allowed at once adapt too
     /// (halved at each refusal, one more after as many successes as are allowed). Refusals of requests that started
     /// before the last decrease are the same event and decrease nothing more. So refusals stay rare. A refused
     /// request was not processed: it goes again, and the wait does not use up the row's retries. When the provider
@@ -34,9 +35,11 @@ namespace OtpTools.Engine.Sending
         private TimeSpan _nextBackoff = TimeSpan.FromSeconds(1);
         private int _refusals;
         private OtpException? _closed;
-        // Pacing, once a limit has been met: requests a second, whether it is still probing upwards, when it last grew,
-        // the decrease epoch, the next start, and the successes of the last second.
+        // Pacing, once a limit has been met: requests a second, what got through in the second before the last measured
+        // refusal, whether it is still probing upwards, when it last grew, the decrease epoch, the next start, and the
+        // successes of the last second.
         private double? _rate;
+        private double _ceiling;
         private bool _probing;
         private DateTimeOffset _lastGrowth;
         private int _epoch;
@@ -171,6 +174,7 @@ namespace OtpTools.Engine.Sending
                     if (_rate == null) _probing = true;
                     else if (measured != null) _probing = false;
                     _lastGrowth = _pausedUntil;
+                    if (measured != null) _ceiling = measured.Value;
                     _rate = _rate is double rate ? Math.Max(0.5, Math.Min(rate, measured ?? rate) * 0.9) : Math.Max(_allowed, _recentSuccesses.Count);
                 }
                 // Refusing for longer than the run waits, or asking for a wait that would end past it: give up now.
@@ -196,7 +200,9 @@ namespace OtpTools.Engine.Sending
                     if (_recentSuccesses.Count > 1024) _recentSuccesses.Dequeue();
                     if (_rate is double rate)
                     {
-                        if (!_probing) _rate = rate + 0.004;
+                        // Below the pace the last refusal measured, back up to it quickly (one request a second more
+                        // each second); near it, slowly.
+                        if (!_probing) _rate = rate + (rate < 0.97 * _ceiling ? Math.Max(0.004, 1 / rate) : 0.004);
                         else if (now > _lastGrowth)
                         {
                             _rate = rate * Math.Pow(2, Math.Min(1, (now - _lastGrowth).TotalSeconds));
