@@ -7,14 +7,18 @@ using OtpTools.Engine.Sending;
 
 namespace OtpTools.Engine.Tests
 {
-    /// <summary>Bulk runs driven as the cmdlet drives them, for the engine's bulk and rate-limit tests.</summary>
+    /// <summary>
+    /// The scheduler (<see cref="BulkSendRun"/>) driven alone, for the tests of the scheduler and the rate gate: the
+    /// loop at the heart of <see cref="SendSession"/>, without consent, emission order or progress (SendSessionTests
+    /// test those through the session itself).
+    /// </summary>
     internal static class BulkRuns
     {
         /// <summary>Rows to distinct Australian mobiles (+614 and eight digits from <paramref name="first"/> + 1).</summary>
         public static IEnumerable<OtpSendRequest> Rows(int count, int first) =>
             Enumerable.Range(1, count).Select(i => new OtpSendRequest { Position = i, To = "+614" + (first + i).ToString("D8"), Code = "1" });
 
-        /// <summary>Submits every row as the cmdlet does (check, wait for a slot, start) and returns every outcome.</summary>
+        /// <summary>Submits every row (check, wait for a place, start) and returns every outcome.</summary>
         public static async Task<List<SendOutcome>> RunAll(BulkSendRun run, IEnumerable<OtpSendRequest> rows, CancellationToken token = default)
         {
             var outcomes = new List<SendOutcome>();

@@ -58,7 +58,7 @@ namespace OtpTools.Engine.Tests
             Assert.Equal(100, outcomes.Count);
             Assert.All(outcomes.Where(o => !o.Quiet), o => Assert.Equal("OtpBlue.InvalidApiKey", o.Error!.ErrorId));
             Assert.All(outcomes.Where(o => o.Quiet), o => Assert.Equal("Send.CredentialRejected", o.Result.ErrorId));
-            Assert.True(run.CredentialRejectedAt > 0);
+            Assert.True(run.EndedAt > 0);
         }
 
         [Fact]

@@ -33,8 +33,8 @@ namespace OtpTools.Engine.Sending
         private readonly string _provider;
         private readonly List<(int Position, Task Task)> _inFlight = new List<(int, Task)>();
         private readonly ConcurrentQueue<SendOutcome> _finished = new ConcurrentQueue<SendOutcome>();
-        private int _credentialRejectedAt;
-        private OtpException? _endedBy;
+        // Set once, by the first answer that shows no later row can succeed: the row and that answer's error.
+        private Ending? _ending;
         private int _halted;
 
         public BulkSendRun(IRowSender service, BulkSendOptions options, string provider)
@@ -64,7 +64,7 @@ namespace OtpTools.Engine.Sending
         /// The row whose answer showed that no later row can succeed (0: none): the provider rejects the credential, or
         /// its rate limit never lifted (<see cref="OtpException.EndsRun"/>).
         /// </summary>
-        public int CredentialRejectedAt => Volatile.Read(ref _credentialRejectedAt);
+        public int EndedAt => Volatile.Read(ref _ending)?.Position ?? 0;
 
         /// <summary>
         /// Checks a row. Returns null and the prepared send when it may go out; otherwise the row's outcome, already
@@ -74,9 +74,9 @@ namespace OtpTools.Engine.Sending
         {
             prepared = null;
             SendOutcome outcome;
-            if (CredentialRejectedAt != 0)
+            if (EndedAt != 0)
             {
-                outcome = NotSentAfterRejection(request);
+                outcome = NotSentAfterEnding(request);
             }
             else
             {
@@ -94,14 +94,15 @@ namespace OtpTools.Engine.Sending
             return outcome;
         }
 
-        private SendOutcome NotSentAfterRejection(OtpSendRequest request)
+        private SendOutcome NotSentAfterEnding(OtpSendRequest request)
         {
-            var error = Volatile.Read(ref _endedBy)?.EndsRun == true
+            var ending = Volatile.Read(ref _ending)!;
+            var error = ending.Error.EndsRun
                 ? new OtpException("Send.RateLimitNotLifted", OtpErrorCategory.LimitsExceeded,
-                    $"Not sent: {_provider} kept refusing requests for its rate limit (row {CredentialRejectedAt}), so no further request was made. " +
+                    $"Not sent: {_provider} kept refusing requests for its rate limit (row {ending.Position}), so no further request was made. " +
                     "Send this row again later (-Resume with the run's journal sends exactly these rows).")
                 : new OtpException("Send.CredentialRejected", OtpErrorCategory.AuthenticationError,
-                    $"Not sent: {_provider} rejected the credential on row {CredentialRejectedAt}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).");
+                    $"Not sent: {_provider} rejected the credential on row {ending.Position}, so no further request was made. Fix the key, then send this row again (-Resume with the run's journal sends exactly these rows).");
             error.Provider = _provider;
             var outcome = _service.Failed(request, error);
             outcome.Quiet = true;
@@ -148,9 +149,9 @@ namespace OtpTools.Engine.Sending
         /// </summary>
         public SendOutcome? Start(PreparedSend prepared, CancellationToken cancellationToken)
         {
-            if (CredentialRejectedAt != 0)
+            if (EndedAt != 0)
             {
-                var outcome = NotSentAfterRejection(prepared.Request);
+                var outcome = NotSentAfterEnding(prepared.Request);
                 Finish(outcome);
                 return outcome;
             }
@@ -191,11 +192,8 @@ namespace OtpTools.Engine.Sending
                     $"The send failed inside OtpTools ({unexpected.GetType().Name}): the code may have been delivered; it was not resent.", unexpected)
                 { MayHaveBeenDelivered = true, Attempts = 1 }, prepared.Destination);
             }
-            if (outcome.Error?.CredentialRejected == true || outcome.Error?.EndsRun == true)
-            {
-                Interlocked.CompareExchange(ref _endedBy, outcome.Error, null);
-                Interlocked.CompareExchange(ref _credentialRejectedAt, prepared.Request.Position, 0);
-            }
+            if (outcome.Error is OtpException ends && (ends.CredentialRejected || ends.EndsRun))
+                Interlocked.CompareExchange(ref _ending, new Ending(prepared.Request.Position, ends), null);
             try
             {
                 Finish(outcome);
@@ -265,6 +263,18 @@ namespace OtpTools.Engine.Sending
             var list = new List<SendOutcome>();
             while (_finished.TryDequeue(out var outcome)) list.Add(outcome);
             return list;
+        }
+
+        private sealed class Ending
+        {
+            public Ending(int position, OtpException error)
+            {
+                Position = position;
+                Error = error;
+            }
+
+            public int Position { get; }
+            public OtpException Error { get; }
         }
     }
 }
