@@ -57,23 +57,13 @@ await using (var sandbox = await SandboxServer.StartAsync())
     Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", sandbox.UriFor("otpblue"));
     var key = Secure(SandboxKeys.OtpBlue);
 
-    // The bulk benchmarks' session: the module, n CSV-shaped rows in $rows, and one send made (the connection and the
-    // first-call code ready before the clock starts).
-    Runspace BulkRunspace(int n)
-    {
-        var runspace = OpenRunspace(manifest);
-        RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
-        RunScript(runspace, "Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key | Out-Null", ("key", key));
-        return runspace;
-    }
-
     // 1. Per-send overhead.
     {
         var n = Scale(5000);
         using var runspace = OpenRunspace(manifest);
         // Equal warm-up on both sides, so that neither is measured while the JIT is still tiering its code up.
         RunScript(runspace, "$warm = 1..1000 | ForEach-Object { [pscustomobject]@{ Phone = '+61412345678'; Otp = '1' } }; $warm | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key));
-        RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
+        RunScript(runspace, RowsScript(n));
         var ps = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key)));
         // The share of binding and validation: the same rows with -WhatIf, which stops before HTTP.
         var dry = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -WhatIf 6>$null | Out-Null", ("key", key)));
@@ -91,7 +81,7 @@ await using (var sandbox = await SandboxServer.StartAsync())
         var n = Scale(2000);
         const int limit = 16;
         var latency = TimeSpan.FromMilliseconds(50);
-        using var runspace = BulkRunspace(n);
+        using var runspace = BulkRunspace(manifest, n, key);
         sandbox.Faults.SetLatency("otpblue", latency);
         var wall = Time(() => RunScript(runspace, $"$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit {limit} | Out-Null", ("key", key)));
         sandbox.Faults.Clear();
@@ -108,7 +98,7 @@ await using (var sandbox = await SandboxServer.StartAsync())
         const int throttle = 16;
         const double perSecond = 50;
         var latency = TimeSpan.FromMilliseconds(20);
-        using var runspace = BulkRunspace(n);
+        using var runspace = BulkRunspace(manifest, n, key);
         sandbox.Faults.SetLatency("otpblue", latency);
         var send = $"$global:failedRows = @($rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit {throttle} -ErrorAction SilentlyContinue | Where-Object {{ -not $_.Success }}).Count";
         var free = Time(() => RunScript(runspace, send, ("key", key)));
@@ -161,7 +151,7 @@ await using (var sandbox = await SandboxServer.StartAsync())
     // 9. The journal's cost: 400 sends at 50 ms, -ThrottleLimit 16, with -JournalPath and without (the faster of two each).
     {
         var n = Scale(400);
-        using var runspace = BulkRunspace(n);
+        using var runspace = BulkRunspace(manifest, n, key);
         sandbox.Faults.SetLatency("otpblue", TimeSpan.FromMilliseconds(50));
         var folder = Directory.CreateTempSubdirectory("otptools-bench-journal").FullName;
         var plain = new List<TimeSpan>();
@@ -462,19 +452,31 @@ static async Task ProfileSends(string manifest, int n)
     Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", sandbox.UriFor("otpblue"));
     using var runspace = OpenRunspace(manifest);
     var key = Secure(SandboxKeys.OtpBlue);
-    RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
+    RunScript(runspace, RowsScript(n));
     var elapsed = Time(() => RunScript(runspace, "$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit 1 | Out-Null", ("key", key)));
     Console.WriteLine($"{elapsed.TotalMilliseconds / n:0.000} ms/send");
+}
+
+// n CSV-shaped rows in $rows, as a bulk run reads them.
+static string RowsScript(int n) =>
+    $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}";
+
+// The bulk benchmarks' session: the module, n rows in $rows, and one send made (the connection and the first-call code
+// ready before the clock starts).
+static Runspace BulkRunspace(string manifest, int n, SecureString key)
+{
+    var runspace = OpenRunspace(manifest);
+    RunScript(runspace, RowsScript(n));
+    RunScript(runspace, "Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key | Out-Null", ("key", key));
+    return runspace;
 }
 
 // A bulk run in a fresh process with the given build of the module: n rows, one warm-up send first; the seconds it took.
 static double ChildBulk(string manifest, string baseUri, int n, int throttle)
 {
     Environment.SetEnvironmentVariable("OTPTOOLS_OTPBLUE_BASEURI", baseUri);
-    using var runspace = OpenRunspace(manifest);
     var key = Secure(SandboxKeys.OtpBlue);
-    RunScript(runspace, $"$rows = 1..{n} | ForEach-Object {{ [pscustomobject]@{{ Phone = '+61412345678'; Otp = ($_ % 100000).ToString() }} }}");
-    RunScript(runspace, "Send-OtpCode -Provider OtpBlue -To +61412345678 -Code 1 -ApiKey $key | Out-Null", ("key", key));
+    using var runspace = BulkRunspace(manifest, n, key);
     return Time(() => RunScript(runspace, $"$rows | Send-OtpCode -Provider OtpBlue -ApiKey $key -ThrottleLimit {throttle} | Out-Null", ("key", key))).TotalSeconds;
 }
 
